@@ -1,0 +1,20 @@
+"""vnparty: themes in Vietnamese news about Party-building (xây dựng Đảng).
+
+Importing vnparty loads no model and sets no global state; pyvi's model loads on first use.
+"""
+
+from .corpus import Article, Unit, iter_articles, load_articles, read_articles, split_units
+from .lexicon import Lexicon, default_lexicon, document_references, is_number, parse_number
+from .normalize import normalize_text, normalize_tone_marks
+from .preprocess import Preprocessor, preprocess
+from .stopwords import Stopwords
+from .tokenization import segment, segment_spans
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Article", "Unit", "load_articles", "read_articles", "iter_articles", "split_units",
+    "normalize_text", "normalize_tone_marks", "segment", "segment_spans",
+    "Lexicon", "default_lexicon", "document_references", "parse_number", "is_number",
+    "Stopwords", "Preprocessor", "preprocess", "__version__",
+]

@@ -1,0 +1,171 @@
+"""The default modelling features: normalise, segment, lower-case, drop punctuation, numbers,
+stopwords and one-letter leftovers.
+
+:class:`Preprocessor` follows scikit-learn's conventions (parameters stored as given, work in
+``fit``, learned attributes end in ``_``) and is itself a callable, so it can be a vectorizer's
+``analyzer``::
+
+    CountVectorizer(analyzer=Preprocessor())
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Iterable
+
+from sklearn.base import BaseEstimator, TransformerMixin
+from tqdm.auto import tqdm
+
+from .lexicon import Lexicon, default_lexicon, is_number
+from .normalize import TONE_STYLES, normalize_text
+from .stopwords import Stopwords
+from .tokenization import segment
+
+__all__ = ["Preprocessor", "preprocess"]
+
+PROGRESS_ABOVE = 200  # texts; a progress bar is shown for more when progress=None
+
+
+class Preprocessor(TransformerMixin, BaseEstimator):
+    """Texts to token lists for topic models.
+
+    Parameters
+    ----------
+    tone_style : "new" or "old"
+        Tone-mark style every text is put in (see :func:`vnparty.normalize_text`).
+    lexicon : Lexicon, optional
+        Terms and abbreviations kept as one token; the bundled lexicon by default.
+    segmenter : callable, optional
+        A word segmenter (see :mod:`vnparty.segmenters`); pyvi by default.
+    stopwords : Stopwords, optional
+        Generic, protected and domain layers; the bundled ones by default.
+    expand_abbreviations : bool
+        Turn "KT-XH", "BTV" … into the words they stand for, so both spellings count as one.
+    drop_punctuation, drop_numbers : bool
+        Drop tokens with no letter or digit, and numbers, dates and percentages.
+    min_length : int
+        Drop tokens shorter than this many characters (one-letter leftovers by default).
+    max_df, min_documents : float, int
+        ``fit`` adds a corpus layer of stopwords: words in more than ``max_df`` of the
+        documents, when there are at least ``min_documents`` documents; lexicon terms are
+        never in it.
+    progress : bool or None
+        Show a progress bar; ``None`` shows one for more than 200 texts.
+
+    Examples
+    --------
+    >>> Preprocessor()("Cấp uỷ nâng cao sức chiến đấu, phòng chống “tự diễn biến”.")
+    ['cấp_ủy', 'nâng_cao', 'sức_chiến_đấu', 'phòng_chống', 'tự_diễn_biến']
+    """
+
+    def __init__(self, *, tone_style: str = "new", lexicon: Lexicon | None = None,
+                 segmenter=None, stopwords: Stopwords | None = None,
+                 expand_abbreviations: bool = True, drop_punctuation: bool = True,
+                 drop_numbers: bool = True, min_length: int = 2, max_df: float = 0.5,
+                 min_documents: int = 20, progress: bool | None = None):
+        self.tone_style = tone_style
+        self.lexicon = lexicon
+        self.segmenter = segmenter
+        self.stopwords = stopwords
+        self.expand_abbreviations = expand_abbreviations
+        self.drop_punctuation = drop_punctuation
+        self.drop_numbers = drop_numbers
+        self.min_length = min_length
+        self.max_df = max_df
+        self.min_documents = min_documents
+        self.progress = progress
+
+    # -- the steps -----------------------------------------------------------------------------
+    def _check(self) -> None:
+        if self.tone_style not in TONE_STYLES:
+            raise ValueError(f"tone_style must be one of {TONE_STYLES}, not {self.tone_style!r}")
+        if not isinstance(self.min_length, int) or self.min_length < 1:
+            raise ValueError(f"min_length must be a whole number >= 1, not {self.min_length!r}")
+
+    def _base_stopwords(self) -> Stopwords:
+        if self.stopwords is not None:
+            return self.stopwords
+        cached = getattr(self, "_default_stopwords", None)
+        if cached is None or cached.tone_style != self.tone_style:
+            cached = self._default_stopwords = Stopwords(tone_style=self.tone_style)
+        return cached
+
+    def candidates(self, text: str) -> list[str]:
+        """Lower-cased words of ``text`` before stopwords are removed."""
+        if not isinstance(text, str):
+            raise TypeError(f"expected a str, not {type(text).__name__}")
+        self._check()
+        text = normalize_text(text, tone_style=self.tone_style)
+        if not text:
+            return []
+        lexicon = default_lexicon() if self.lexicon is None else self.lexicon
+        tokens = segment(text, lexicon=lexicon, segmenter=self.segmenter)
+        if self.expand_abbreviations:
+            tokens = [lexicon.expand(t) for t in tokens]
+        out = []
+        for token in tokens:
+            token = token.lower()
+            if self.drop_punctuation and not any(ch.isalnum() for ch in token):
+                continue
+            if self.drop_numbers and is_number(token):
+                continue
+            if len(token) < self.min_length:
+                continue
+            out.append(token)
+        return out
+
+    def _remove_stopwords(self, tokens: list[str], stopwords: Stopwords) -> list[str]:
+        return [t for t in tokens if t not in stopwords]
+
+    def __call__(self, text: str) -> list[str]:
+        """Features of one text (uses the corpus layer once fitted)."""
+        stopwords = getattr(self, "stopwords_", None) or self._base_stopwords()
+        return self._remove_stopwords(self.candidates(text), stopwords)
+
+    # -- scikit-learn API ----------------------------------------------------------------------
+    def _all_candidates(self, texts) -> list[list[str]]:
+        if isinstance(texts, str):
+            raise TypeError("pass a list of texts, not one str (wrap it: [text])")
+        texts = list(texts)
+        show = len(texts) > PROGRESS_ABOVE if self.progress is None else self.progress
+        empty = sum(1 for t in texts if isinstance(t, str) and not t.strip())
+        if empty:
+            warnings.warn(f"{empty} of {len(texts)} texts are empty or white space only; they "
+                          "give empty token lists", stacklevel=3)
+        return [self.candidates(t) for t in tqdm(texts, disable=not show, desc="preprocess",
+                                                 unit="text")]
+
+    def _fit_candidates(self, candidates: list[list[str]]) -> "Preprocessor":
+        lexicon = default_lexicon() if self.lexicon is None else self.lexicon
+        self.stopwords_ = self._base_stopwords().with_corpus(
+            candidates, max_df=self.max_df, min_documents=self.min_documents,
+            keep=lexicon.term_words())
+        self.n_documents_ = len(candidates)
+        return self
+
+    def fit(self, texts: Iterable[str], y=None) -> "Preprocessor":
+        """Learn the corpus layer of stopwords (``stopwords_``) from ``texts``."""
+        return self._fit_candidates(self._all_candidates(texts))
+
+    def transform(self, texts: Iterable[str]) -> list[list[str]]:
+        """Token lists of ``texts``, using the fitted stopwords."""
+        stopwords = getattr(self, "stopwords_", None)
+        if stopwords is None:
+            raise RuntimeError("this Preprocessor is not fitted yet; call fit(texts) first, or "
+                               "fit_transform(texts)")
+        return [self._remove_stopwords(c, stopwords) for c in self._all_candidates(texts)]
+
+    def fit_transform(self, texts: Iterable[str], y=None) -> list[list[str]]:
+        """``fit`` and ``transform`` in one pass over the texts."""
+        candidates = self._all_candidates(texts)
+        self._fit_candidates(candidates)
+        return [self._remove_stopwords(c, self.stopwords_) for c in candidates]
+
+
+def preprocess(texts: Iterable[str], **params) -> list[list[str]]:
+    """The default modelling features of each text (see :class:`Preprocessor` for ``params``).
+
+    >>> preprocess(["Huyện uỷ ban hành Nghị quyết về công tác phát triển đảng viên."])
+    [['huyện_ủy', 'ban_hành', 'nghị_quyết', 'phát_triển', 'đảng_viên']]
+    """
+    return Preprocessor(**params).fit_transform(texts)
