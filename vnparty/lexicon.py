@@ -119,7 +119,7 @@ _ROMAN = r"[IVXL]+"
 #: "Kết luận 21-KL/TW", "Nghị quyết Trung ương 4 (khóa XII)", "Nghị quyết Đại hội ... lần thứ XXIV".
 DOCUMENT_PATTERN = re.compile(
     rf"(?<!\w){_KIND}"
-    rf"(?:[ ]+số)?[ ]+\d+(?:[-–][A-ZĐ]+)?(?:/[A-ZĐƯ.]+)?(?!\w)"
+    rf"(?:[ ]+số)?[ ]+\d+(?:[-–][A-ZĐ]+)?(?:/(?:T\.Ư|[A-ZĐƯ]+))?(?!\w)"
     rf"|(?<!\w)Nghị quyết[ ]+(?:Hội nghị[ ]+)?(?:Trung ương|TƯ|T\.Ư|TW)[ ]+\d+"
     rf"(?:[ ]*\((?:khóa|khoá|Khóa|Khoá)[ ]+{_ROMAN}(?:,[ ]*{_ROMAN})*\))?"
     rf"|(?<!\w)Nghị quyết[ ]+Đại hội(?:[ ]+(?:Đảng|đảng)(?:[ ]+bộ)?(?:[ ]+(?:huyện|tỉnh|thành phố|xã))?)?"

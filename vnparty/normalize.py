@@ -94,7 +94,7 @@ def normalize_tone_marks(text: str, *, style: str = "new") -> str:
     if style not in TONE_STYLES:
         raise ValueError(f"tone style {style!r} is not known; use one of {TONE_STYLES}")
     text = unicodedata.normalize("NFC", text)
-    return _CANDIDATE.sub(lambda m: _move_tone(m, style), text)
+    return unicodedata.normalize("NFC", _CANDIDATE.sub(lambda m: _move_tone(m, style), text))
 
 
 def normalize_text(text: str, *, tone_style: str = "new", quotes: bool = True) -> str:

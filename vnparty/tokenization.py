@@ -22,6 +22,7 @@ __all__ = ["segment", "segment_spans"]
 Span = tuple[int, int]
 _DEFAULT_SEGMENTER = PyviSegmenter()
 _SPACE = re.compile(r"\s+")
+_CAPS_PERIOD = re.compile(r"[A-ZĐ]{2,}\.")
 
 
 def _check_text(text) -> None:
@@ -50,7 +51,7 @@ def segment_spans(text: str, *, lexicon: Lexicon | None = None,
     """The ``(start, end)`` of every token that :func:`segment` returns."""
     _check_text(text)
     lexicon = default_lexicon() if lexicon is None else lexicon
-    words = (segmenter or _DEFAULT_SEGMENTER)(text)
+    words = _split_final_periods(text, (segmenter or _DEFAULT_SEGMENTER)(text))
     syllables = [span for word in words for span in word]
     owner = [w for w, word in enumerate(words) for _ in word]
     group = _free_groups(text, syllables, owner)
@@ -67,6 +68,22 @@ def segment_spans(text: str, *, lexicon: Lexicon | None = None,
         tokens.append((syllables[i][0], syllables[j][1]))
         i = j + 1
     return tokens
+
+
+def _split_final_periods(text: str, words: list[list[Span]]) -> list[list[Span]]:
+    """pyvi reads "UBND." as one syllable; at a sentence end the period is its own."""
+    out = []
+    for word in words:
+        out.append([])
+        for start, end in word:
+            if (_CAPS_PERIOD.fullmatch(text, start, end)
+                    and (end == len(text) or text[end].isspace())):
+                out[-1].append((start, end - 1))
+                out.append([(end - 1, end)])
+                out.append([])
+            else:
+                out[-1].append((start, end))
+    return [word for word in out if word]
 
 
 def _is_word(piece: str) -> bool:

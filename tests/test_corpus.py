@@ -1,0 +1,234 @@
+import csv
+import datetime as dt
+import json
+import re
+import warnings
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from vnparty import load_articles, normalize_text, read_articles, split_units
+from vnparty.clean import clean_article, near_duplicate, split_sentences
+from vnparty.corpus import bundled_data_path
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT.parent / "shared" / "seeds"
+LEFTOVERS = ["{name}", "{time}", "{body}", "Trả lời", "bình luận", "Ý kiến của bạn", "Tin liên quan",
+             "TIN TỨC LIÊN QUAN", "Xem thêm", "Thời tiết", "Chia sẻ thông tin", "Tắt [X]",
+             "(Baothanhhoa.vn)", "GMT+7", "\n.\n"]
+REMOVABLE = {"row of dots", "comment widget", "related news", "navigation", "dateline",
+             "site prefix", "byline", "title", "exact repeat", "near repeat",
+             "heading glued to the next paragraph"}
+
+
+@pytest.fixture(scope="module")
+def articles():
+    return load_articles()
+
+
+@pytest.fixture(scope="module")
+def metadata():
+    with open(ROOT / "data" / "metadata.csv", encoding="utf-8") as handle:
+        return {row["id"]: row for row in csv.DictReader(handle)}
+
+
+def raw_texts():
+    return sorted((ROOT / "data" / "articles").glob("*.txt"))
+
+
+def test_bundled_files_are_the_seeds_as_received():
+    if not SEEDS.is_dir():
+        pytest.skip("../shared/seeds is not beside this checkout")
+    seeds = sorted(SEEDS.glob("*.txt"))
+    assert [p.name for p in seeds] == [p.name for p in raw_texts()]
+    for seed, bundled in zip(seeds, raw_texts()):
+        assert seed.read_bytes() == bundled.read_bytes()
+
+
+def test_five_articles_with_titles_and_metadata(articles, metadata):
+    assert len(articles) == 5
+    assert [a.id for a in articles] == list(metadata)
+    for article in articles:
+        assert article.title and article.paragraphs and article.text
+        assert article.source and article.province
+    by_id = {a.id: a for a in articles}
+    assert by_id["001_bdb376efc5875dca"].date is None  # the text gives no date
+    assert by_id["000_d40f1d647fb4ca63"].date == dt.date(2019, 11, 29)
+    assert by_id["002_4797cb63a39759b1"].district is None  # province-wide
+
+
+def test_cleaner_extracts_what_the_metadata_table_says(metadata):
+    for path in raw_texts():
+        row = metadata[path.stem]
+        cleaned = clean_article(path.read_text(encoding="utf-8"))
+        assert cleaned.title == normalize_text(row["title"])
+        assert cleaned.byline == row["byline"]
+        assert (cleaned.date.isoformat() if cleaned.date else "") == row["date"]
+
+
+def test_no_leftovers_and_no_paragraph_twice(articles):
+    for article in articles:
+        for leftover in LEFTOVERS:
+            assert leftover not in article.text, (article.id, leftover)
+        assert not re.search(r"^\.+$", article.text, re.MULTILINE)
+        paragraphs = article.paragraphs
+        assert len(set(paragraphs)) == len(paragraphs)
+        for i, a in enumerate(paragraphs):
+            for b in paragraphs[i + 1:]:
+                assert not near_duplicate(a, b), (article.id, a[:60], b[:60])
+
+
+def test_every_body_sentence_survives(articles):
+    """Each sentence of the page either is in the cleaned article, or stood in a line dropped
+    for a stated reason; repeats dropped are repeats of text that is kept."""
+    by_id = {a.id: a for a in articles}
+    for path in raw_texts():
+        article = by_id[path.stem]
+        kept = normalize_text(article.title + "\n" + article.text)
+        cleaned = clean_article(path.read_text(encoding="utf-8"))
+        dropped = {}
+        for line, reason in cleaned.dropped:
+            assert reason in REMOVABLE
+            dropped.setdefault(reason, []).append(line)
+        for line in dropped.get("exact repeat", []):
+            assert line in article.paragraphs
+        for line in dropped.get("near repeat", []):
+            assert any(near_duplicate(line, p) for p in article.paragraphs)
+            assert len(line.split()) <= 40  # only captions printed twice are near repeats
+        removed = [line for lines in dropped.values() for line in lines]
+        for line in normalize_text(path.read_text(encoding="utf-8")).split("\n"):
+            for sentence in split_sentences(line):
+                if sentence in kept or any(sentence in r for r in removed):
+                    continue
+                # a sentence cut from a line that only lost a prefix or a widget tail
+                assert any(sentence.startswith(r) or sentence.endswith(r) for r in removed), \
+                    (path.stem, sentence)
+                stripped = sentence
+                for r in removed:
+                    stripped = stripped.removeprefix(r).removesuffix(r).strip()
+                assert not stripped or stripped in kept, (path.stem, sentence)
+
+
+def test_known_repeats_are_dropped(articles):
+    text = {a.id: a.text for a in articles}
+    assert text["001_bdb376efc5875dca"].count("Trong thời gian qua, để xây dựng hệ thống") == 1
+    assert text["002_4797cb63a39759b1"].count("21 Đảng bộ cơ sở được Ban Chấp hành") == 1
+    assert text["002_4797cb63a39759b1"].count("Khê Thượng") == 1
+    assert text["000_d40f1d647fb4ca63"].count("Chi bộ thôn Đầm Buôn") == 1
+    # the heading glued to a caption: the caption stays, the heading becomes the title
+    assert "Thôn Văn Bắc, xã Đông Văn" in text["001_bdb376efc5875dca"]
+    assert "vững mạnhThôn" not in text["001_bdb376efc5875dca"]
+
+
+def test_split_units(articles):
+    paragraphs = split_units(articles, unit="paragraph")
+    assert len(paragraphs) == sum(len(a.paragraphs) for a in articles)
+    assert {u.article_id for u in paragraphs} == {a.id for a in articles}
+    assert all(u.text.strip() for u in paragraphs)
+    whole = split_units(articles, unit="article")
+    assert [u.text for u in whole] == [a.text for a in articles]
+    sentences = split_units(articles, unit="sentence")
+    assert len(sentences) > len(paragraphs)
+    assert "".join(u.text for u in sentences).replace(" ", "") == \
+        "".join(p.text for p in paragraphs).replace(" ", "")
+    with pytest.raises(ValueError, match="unit must be one of"):
+        split_units(articles, unit="page")
+
+
+def test_bundled_data_path_points_at_data():
+    assert (bundled_data_path() / "metadata.csv").is_file()
+
+
+# -- a user's corpus ----------------------------------------------------------------------------
+ARTICLE = "Chi bộ thôn Đầm Buôn sinh hoạt định kỳ.\n\nCấp ủy quán triệt nghị quyết.\n"
+
+
+def test_read_folder_csv_jsonl_and_frame(tmp_path):
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    (folder / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    (folder / "b.txt").write_bytes(ARTICLE.encode("utf-16"))  # not UTF-8: still read
+    (folder / "notes.md").write_text("ignored", encoding="utf-8")
+    from_folder = read_articles(folder)
+    assert [a.id for a in from_folder] == ["a", "b"]
+    assert from_folder[0].paragraphs == from_folder[1].paragraphs
+
+    frame = pd.DataFrame({"id": ["x", "y"], "body": [ARTICLE, ARTICLE],
+                          "province": ["An Giang", "Hà Tĩnh"], "topic": ["t1", "t2"],
+                          "date": ["2024-01-09", ""]})
+    from_frame = read_articles(frame, text_column="body")
+    assert [a.province for a in from_frame] == ["An Giang", "Hà Tĩnh"]
+    assert from_frame[0].metadata == {"topic": "t1"}
+    assert from_frame[0].date == dt.date(2024, 1, 9) and from_frame[1].date is None
+
+    csv_path = tmp_path / "corpus.csv"
+    frame.rename(columns={"body": "text"}).to_csv(csv_path, index=False)
+    assert [a.paragraphs for a in read_articles(csv_path)] == [a.paragraphs for a in from_frame]
+
+    jsonl = tmp_path / "corpus.jsonl"
+    jsonl.write_text("\n".join(json.dumps({"id": i, "text": ARTICLE, "year": 2019})
+                               for i in ("p", "q")), encoding="utf-8")
+    from_jsonl = read_articles(jsonl)
+    assert [a.id for a in from_jsonl] == ["p", "q"] and from_jsonl[0].metadata == {"year": 2019}
+
+
+def test_missing_path(tmp_path):
+    with pytest.raises(FileNotFoundError, match="does not exist"):
+        read_articles(tmp_path / "nowhere")
+
+
+def test_folder_without_txt(tmp_path):
+    (tmp_path / "a.md").write_text("x", encoding="utf-8")
+    with pytest.raises(ValueError, match="no .txt files"):
+        read_articles(tmp_path)
+
+
+def test_csv_without_text_column(tmp_path):
+    path = tmp_path / "c.csv"
+    pd.DataFrame({"id": [1], "body": ["x"]}).to_csv(path, index=False)
+    with pytest.raises(ValueError, match=r"no 'text' column.*text_column="):
+        read_articles(path)
+
+
+def test_empty_and_whitespace_only_texts(tmp_path):
+    (tmp_path / "empty.txt").write_text("", encoding="utf-8")
+    with pytest.raises(ValueError, match="empty.*has no text; remove it or fill it in"):
+        read_articles(tmp_path)
+    with pytest.raises(ValueError, match="has no text"):
+        read_articles(pd.DataFrame({"text": ["  \n\t "]}))
+
+
+def test_file_that_is_not_readable_text(tmp_path):
+    (tmp_path / "bad.txt").write_bytes(bytes(range(256)) * 8)
+    with pytest.raises(ValueError, match=r"bad\.txt.*UTF-8"):
+        read_articles(tmp_path)
+
+
+def test_legacy_encoding_file(tmp_path):
+    from test_encodings import encode_cp1258
+
+    (tmp_path / "cp1258.txt").write_bytes(encode_cp1258(ARTICLE))
+    assert read_articles(tmp_path)[0].paragraphs == read_articles(
+        pd.DataFrame({"text": [ARTICLE]}))[0].paragraphs
+
+
+def test_bad_jsonl_and_unknown_suffix(tmp_path):
+    bad = tmp_path / "c.jsonl"
+    bad.write_text('{"text": "a"}\nnot json\n', encoding="utf-8")
+    with pytest.raises(ValueError, match="line 2: not valid JSON"):
+        read_articles(bad)
+    other = tmp_path / "c.xlsx"
+    other.write_bytes(b"x")
+    with pytest.raises(ValueError, match="cannot read .xlsx"):
+        read_articles(other)
+
+
+def test_a_single_huge_text_is_read_with_a_warning():
+    text = ("Đảng bộ huyện nâng cao năng lực lãnh đạo, sức chiến đấu của tổ chức cơ sở đảng. " * 13_000)
+    assert len(text.encode("utf-8")) > 1_000_000
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        [article] = read_articles(pd.DataFrame({"text": [text]}))
+    assert any("split_units" in str(w.message) for w in caught)
+    assert len(article.text) == len(text.strip())

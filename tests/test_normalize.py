@@ -1,0 +1,63 @@
+import unicodedata
+
+import pytest
+from hypothesis import given, strategies as st
+
+from vnparty import normalize_text, normalize_tone_marks
+from vnparty.normalize import normalize_d, normalize_spaces
+
+TONED = "àáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ"
+
+
+def tone_marks(text):
+    return sorted(c for c in unicodedata.normalize("NFD", text) if c in "\u0300\u0301\u0303\u0309\u0323")
+
+
+def test_issue_example():
+    assert normalize_text("nhất thể hoá cấp uỷ quý giá") == "nhất thể hóa cấp ủy quý giá"
+
+
+@pytest.mark.parametrize("old, new", [
+    ("hoá", "hóa"), ("Hoá", "Hóa"), ("HOÁ", "HÓA"), ("uỷ", "ủy"), ("Uỷ", "Ủy"), ("thuỷ", "thủy"),
+    ("khoẻ", "khỏe"), ("hoà", "hòa"), ("tuỳ", "tùy"), ("luỹ", "lũy"), ("Thuý", "Thúy"),
+])
+def test_both_styles(old, new):
+    assert normalize_tone_marks(old) == new
+    assert normalize_tone_marks(new, style="old") == old
+
+
+@pytest.mark.parametrize("word", ["quý", "quỷ", "Quý", "QUÝ", "giá", "già", "quả", "hoàn",
+                                  "khuyết", "ngoài", "quyết", "thuở", "khuya", "Đảng", "đang"])
+def test_words_that_must_not_change(word):
+    assert normalize_tone_marks(word) == word
+    assert normalize_tone_marks(word, style="old") == word
+
+
+def test_unicode_d_quotes_and_spaces():
+    assert normalize_text("Ðảng ðoàn") == "Đảng đoàn"
+    assert normalize_text("ho\u0301a") == "hóa"  # decomposed input is composed
+    assert normalize_text("“tự diễn biến”") == '"tự diễn biến"'
+    assert normalize_text("“tự”", quotes=False) == "“tự”"
+    assert normalize_text("cấp\u00a0ủy\u200b  viên \n\n\n\nđảng") == "cấp ủy viên\n\nđảng"
+    assert normalize_spaces("  a \t b  ") == "a b"
+    assert normalize_d("ð") == "đ"
+
+
+def test_bad_input():
+    with pytest.raises(ValueError, match="tone style"):
+        normalize_tone_marks("hoá", style="modern")
+    with pytest.raises(TypeError, match="str"):
+        normalize_text(b"hoa")
+
+
+@given(st.text())
+def test_idempotent(text):
+    once = normalize_text(text)
+    assert normalize_text(once) == once
+    assert normalize_text(once, tone_style="old") == normalize_text(text, tone_style="old")
+
+
+@given(st.text(alphabet=st.sampled_from(TONED + "aeiouyqghđkt ")))
+def test_never_removes_tone_marks(text):
+    assert tone_marks(normalize_text(text)) == tone_marks(normalize_spaces(text))
+    assert tone_marks(normalize_tone_marks(text, style="old")) == tone_marks(text)

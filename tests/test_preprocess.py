@@ -1,0 +1,84 @@
+from collections import Counter
+
+import pytest
+from sklearn.base import clone
+from sklearn.feature_extraction.text import CountVectorizer
+
+from vnparty import Preprocessor, load_articles, preprocess, segment
+
+FRAGMENTS = {"ủy", "uỷ", "nâng", "tự", "diễn", "chuyển", "chiến", "đấu", "viên", "bộ"}
+
+
+@pytest.fixture(scope="module")
+def article_tokens():
+    return preprocess([a.text for a in load_articles()])
+
+
+def test_top_features_hold_no_fragments(article_tokens):
+    counts = Counter(t for doc in article_tokens for t in doc)
+    top = [w for w, _ in counts.most_common(30)]
+    assert not FRAGMENTS & set(top), top
+    assert {"đảng_viên", "cấp_ủy", "chi_bộ", "nâng_cao"} <= set(top)
+    for word in ["ủy", "uỷ", "diễn", "chuyển"]:
+        assert counts[word] <= 1, word  # at most a real one-syllable use ("được ủy quyền" is joined)
+
+
+def test_every_tu_dien_bien_survives_as_one_feature(article_tokens):
+    counts = Counter(t for doc in article_tokens for t in doc)
+    articles = load_articles()
+    for term in ["tự diễn biến", "tự chuyển hóa"]:
+        in_text = sum(a.text.lower().count(term) for a in articles)
+        assert in_text >= 5
+        assert counts[term.replace(" ", "_")] == in_text
+
+
+def test_features_are_lowercase_words_without_numbers_or_punctuation(article_tokens):
+    for doc in article_tokens:
+        for token in doc:
+            assert token == token.lower() and len(token) >= 2
+            assert any(c.isalpha() for c in token)
+            assert token not in {"và", "của", "các", "những", "được"}
+
+
+def test_abbreviations_are_expanded_by_default():
+    [tokens] = preprocess(["BTV Huyện ủy bàn về KT-XH và MTTQ"])
+    assert "ban_thường_vụ" in tokens and "kinh_tế_-_xã_hội" in tokens and "mặt_trận_tổ_quốc" in tokens
+    [kept] = preprocess(["BTV Huyện ủy bàn về KT-XH"], expand_abbreviations=False)
+    assert "btv" in kept and "kt-xh" in kept
+
+
+def test_tone_styles_meet():
+    old, new = preprocess(["nhất thể hoá cấp uỷ", "nhất thể hóa cấp ủy"])
+    assert old == new
+    [styled] = preprocess(["cấp ủy"], tone_style="old")
+    assert styled == ["cấp_uỷ"]
+
+
+def test_sklearn_conventions():
+    pre = Preprocessor(min_length=3)
+    assert pre.get_params()["min_length"] == 3
+    assert clone(pre).get_params() == pre.get_params()
+    vectorizer = CountVectorizer(analyzer=Preprocessor())
+    matrix = vectorizer.fit_transform(["Cấp ủy chi bộ họp.", "Đảng viên mới, cấp ủy mới."])
+    assert "cấp_ủy" in vectorizer.vocabulary_ and matrix.shape[0] == 2
+    with pytest.raises(RuntimeError, match="not fitted"):
+        Preprocessor().transform(["x"])
+    with pytest.raises(TypeError, match="unexpected keyword"):
+        Preprocessor(stopword=None)
+
+
+def test_bad_input():
+    with pytest.raises(TypeError, match="list of texts"):
+        preprocess("một văn bản")
+    with pytest.warns(UserWarning, match="1 of 3 texts are empty"):
+        result = preprocess(["đảng viên", "   ", "cấp ủy"])
+    assert result[1] == []
+    with pytest.raises(ValueError, match="tone_style"):
+        preprocess(["x"], tone_style="modern")
+
+
+def test_deterministic_and_consistent_with_segment():
+    text = "Đảng bộ huyện Đầm Hà nâng cao sức chiến đấu của tổ chức cơ sở đảng."
+    assert preprocess([text]) == preprocess([text])
+    segmented = {t.lower() for t in segment(text)}
+    assert set(preprocess([text])[0]) <= segmented

@@ -1,0 +1,140 @@
+import pytest
+from hypothesis import assume, given, strategies as st
+
+from vnparty import Lexicon, default_lexicon, document_references, is_number, parse_number, segment
+from vnparty.segmenters import MAX_CHUNK, PyviSegmenter, _chunks, syllable_spans
+
+
+def kept_characters(text):
+    return [c for c in text if not c.isspace() and c != "_"]
+
+
+@given(st.text(min_size=1))
+def test_segment_loses_no_character(text):
+    assume(text.strip())
+    assert kept_characters("".join(segment(text))) == kept_characters(text)
+
+
+@given(st.lists(st.sampled_from(["Đảng", "bộ", "cấp", "ủy", "nâng", "cao", "tự", "diễn", "biến",
+                                 "KT-XH", "22-NQ/TW", "2.114", "99,74%", ",", ".", "“", "”", "\n",
+                                 "Huyện", "ban", "hành", "chi", "T.Ư", "hoá"]), min_size=1))
+def test_segment_loses_no_character_on_domain_text(words):
+    text = " ".join(words)
+    assume(text.strip())
+    tokens = segment(text)
+    assert kept_characters("".join(tokens)) == kept_characters(text)
+    assert all(token and not any(c.isspace() for c in token) for token in tokens)
+
+
+def test_casing_and_order_kept():
+    text = "Ban Thường vụ Huyện ủy Đầm Hà, MTTQ và UBND."
+    tokens = segment(text)
+    assert tokens[-1] == "." and "MTTQ" in tokens and "UBND" in tokens
+    assert "Ban_Thường_vụ" in tokens and "Huyện_ủy" in tokens
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Huyện ủy ban hành 2 nghị quyết", ["Huyện_ủy", "ban_hành"]),
+    ("các cấp ủy luôn chú trọng", ["cấp_ủy"]),
+    ("nâng cao năng lực lãnh đạo, sức chiến đấu", ["nâng_cao", "năng_lực_lãnh_đạo", "sức_chiến_đấu"]),
+    ("phòng chống “tự diễn biến”, “tự chuyển hóa” trong nội bộ", ["tự_diễn_biến", "tự_chuyển_hóa"]),
+    ("tổ chức cơ sở đảng và Mặt trận Tổ quốc", ["tổ_chức_cơ_sở_đảng", "Mặt_trận_Tổ_quốc"]),
+    ("Ban Thường vụ Tỉnh ủy, Ban Chấp hành, Ban Tuyên giáo", ["Ban_Thường_vụ", "Tỉnh_ủy", "Ban_Chấp_hành", "Ban_Tuyên_giáo"]),
+    ("chi bộ, đảng bộ, đảng viên, Hồ Chí Minh", ["chi_bộ", "đảng_bộ", "đảng_viên", "Hồ_Chí_Minh"]),
+    ("góp phần xây dựng Đảng bộ trong sạch", ["xây_dựng", "Đảng_bộ"]),
+])
+def test_lexicon_joins_domain_terms(text, expected):
+    tokens = segment(text)
+    for word in expected:
+        assert word in tokens, (word, tokens)
+
+
+def test_lexicon_repairs_pyvi_missplit():
+    # plain pyvi gives "Huyện ủy ban_hành" here; the lexicon makes it right
+    assert segment("Chỉ tính từ đầu năm 2019 đến nay, Huyện ủy ban hành 2 nghị quyết")[9:11] == \
+        ["Huyện_ủy", "ban_hành"]
+
+
+def test_abbreviations_and_documents_are_one_token():
+    tokens = segment("BTV Huyện ủy, KT-XH, T.Ư và TƯ theo Nghị quyết số 22-NQ/TW, Chỉ thị 05-CT/TW, "
+                     "Kết luận 21-KL/TW, Nghị quyết Trung ương 4 (khóa XII)")
+    for word in ["BTV", "KT-XH", "T.Ư", "TƯ", "Nghị_quyết_số_22-NQ/TW", "Chỉ_thị_05-CT/TW",
+                 "Kết_luận_21-KL/TW", "Nghị_quyết_Trung_ương_4_(khóa_XII)"]:
+        assert word in tokens
+    lexicon = default_lexicon()
+    assert lexicon.expand("KT-XH") == "kinh_tế_-_xã_hội"
+    assert lexicon.expand("MTTQ") == "mặt_trận_tổ_quốc"
+    assert lexicon.expand("đảng") == "đảng"
+    assert lexicon.gloss("cấp_ủy") == "Party committee (at any level)"
+    assert lexicon.gloss("Cấp_uỷ") == "Party committee (at any level)"  # any case, any tone style
+
+
+def test_document_references_listed_in_order_once():
+    text = ("Nghị quyết Trung ương 4 (khoá XII, XIII) và Chỉ thị số 12-CT/TU ngày 28/12/2016; "
+            "10 năm thực hiện Nghị quyết số 22-NQ/TW, lại Nghị quyết số 22-NQ/TW.")
+    assert document_references(text) == ["Nghị quyết Trung ương 4 (khóa XII, XIII)",
+                                         "Chỉ thị số 12-CT/TU", "Nghị quyết số 22-NQ/TW"]
+
+
+@pytest.mark.parametrize("token, value", [("2.114", 2114), ("36.403", 36403), ("99,74%", 99.74),
+                                          ("3,88%", 3.88), ("2019", 2019), ("1.565", 1565)])
+def test_vietnamese_numbers(token, value):
+    assert parse_number(token) == value
+    assert is_number(token)
+    assert token in segment(f"có {token} đảng viên")
+
+
+@pytest.mark.parametrize("token", ["đảng", "KT-XH", "22-NQ/TW", "", "%"])
+def test_not_numbers(token):
+    assert parse_number(token) is None
+
+
+def test_custom_lexicon_is_used():
+    plain = Lexicon()
+    assert "tự_diễn_biến" not in segment("chống tự diễn biến", lexicon=plain)
+    extra = default_lexicon().with_terms({"chi bộ bốn tốt": "four-good Party cell"})
+    assert "Chi_bộ_bốn_tốt" in segment("xây dựng Chi bộ bốn tốt", lexicon=extra)
+
+
+def test_pluggable_segmenter():
+    def one_word_per_syllable(text):
+        return [[span] for span in syllable_spans(text)]
+
+    tokens = segment("đảng viên và cấp ủy", segmenter=one_word_per_syllable, lexicon=Lexicon())
+    assert tokens == ["đảng", "viên", "và", "cấp", "ủy"]
+    # the lexicon still repairs what a plain segmenter splits
+    assert segment("đảng viên và cấp ủy", segmenter=one_word_per_syllable) == \
+        ["đảng_viên", "và", "cấp_ủy"]
+
+
+def test_pyvi_path_matches_pyvi_on_sentences():
+    from pyvi import ViTokenizer
+
+    sentences = ["Đảng bộ huyện Đầm Hà đã tập trung triển khai quyết liệt các giải pháp.",
+                 "Thống kê từ năm 2016 đến nay, đã có 375 đảng viên được kết nạp.",
+                 "Bí thư Chi bộ kiêm Trưởng thôn Khê Thượng, xã Việt Dân, TX Đông Triều."]
+    segmenter = PyviSegmenter()
+    for sentence in sentences:
+        ours = [" ".join(sentence[s:e] for s, e in word) for word in segmenter(sentence)]
+        assert [w.replace(" ", "_") for w in ours] == ViTokenizer.tokenize(sentence).split()
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\n\t "])
+def test_empty_text_is_refused(text):
+    with pytest.raises(ValueError, match="empty or whitespace-only"):
+        segment(text)
+
+
+def test_not_a_string_is_refused():
+    with pytest.raises(TypeError, match="preprocess"):
+        segment(["a list", "of texts"])
+
+
+def test_long_text_is_cut_into_bounded_chunks():
+    # a single 5 MB text with no sentence end and no line break: the CRF never sees it whole
+    text = "đảng viên " * 500_000
+    assert len(text.encode("utf-8")) > 5_000_000
+    spans = syllable_spans(text)
+    chunks = _chunks(text, spans)
+    assert max(map(len, chunks)) == MAX_CHUNK
+    assert sum(map(len, chunks)) == len(spans)
