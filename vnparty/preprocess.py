@@ -166,6 +166,6 @@ def preprocess(texts: Iterable[str], **params) -> list[list[str]]:
     """The default modelling features of each text (see :class:`Preprocessor` for ``params``).
 
     >>> preprocess(["Huyện uỷ ban hành Nghị quyết về công tác phát triển đảng viên."])
-    [['huyện_ủy', 'ban_hành', 'nghị_quyết', 'phát_triển', 'đảng_viên']]
+    [['huyện_ủy', 'ban_hành', 'nghị_quyết', 'phát_triển_đảng_viên']]
     """
     return Preprocessor(**params).fit_transform(texts)
