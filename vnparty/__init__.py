@@ -4,6 +4,7 @@ Importing vnparty loads no model and sets no global state; pyvi's model loads on
 """
 
 from .corpus import Article, Unit, iter_articles, load_articles, read_articles, split_units
+from .models import TopicModel, fit_lda, fit_nmf
 from .lexicon import Lexicon, default_lexicon, document_references, is_number, parse_number
 from .normalize import normalize_text, normalize_tone_marks
 from .preprocess import Preprocessor, preprocess
@@ -16,5 +17,5 @@ __all__ = [
     "Article", "Unit", "load_articles", "read_articles", "iter_articles", "split_units",
     "normalize_text", "normalize_tone_marks", "segment", "segment_spans",
     "Lexicon", "default_lexicon", "document_references", "parse_number", "is_number",
-    "Stopwords", "Preprocessor", "preprocess", "__version__",
+    "Stopwords", "Preprocessor", "preprocess", "TopicModel", "fit_lda", "fit_nmf", "__version__",
 ]
