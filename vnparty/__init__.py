@@ -4,6 +4,10 @@ Importing vnparty loads no model and sets no global state; pyvi's model loads on
 """
 
 from .corpus import Article, Unit, iter_articles, load_articles, read_articles, split_units
+from .analysis import (align_models, article_shares, prevalence, representative_units,
+                       topic_labels, topic_table, unit_frame)
+from .estimators import LdaTopics, NmfTopics
+from .evaluation import MEASURES, coherence, perplexity, select_k, stability, topic_diversity
 from .models import TopicModel, fit_lda, fit_nmf
 from .lexicon import Lexicon, default_lexicon, document_references, is_number, parse_number
 from .normalize import normalize_text, normalize_tone_marks
@@ -17,5 +21,8 @@ __all__ = [
     "Article", "Unit", "load_articles", "read_articles", "iter_articles", "split_units",
     "normalize_text", "normalize_tone_marks", "segment", "segment_spans",
     "Lexicon", "default_lexicon", "document_references", "parse_number", "is_number",
-    "Stopwords", "Preprocessor", "preprocess", "TopicModel", "fit_lda", "fit_nmf", "__version__",
+    "Stopwords", "Preprocessor", "preprocess", "TopicModel", "fit_lda", "fit_nmf",
+    "LdaTopics", "NmfTopics", "MEASURES", "coherence", "perplexity", "select_k", "stability",
+    "topic_diversity", "topic_labels", "topic_table", "unit_frame", "representative_units",
+    "prevalence", "article_shares", "align_models", "__version__",
 ]
