@@ -13,7 +13,7 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 reproduce: $(VENV)/.installed  ## regenerate every figure and table from the bundled articles
-	$(VENV)/bin/vnparty reproduce --out $(OUT) --force
+	$(VENV)/bin/vnparty reproduce --out $(OUT)
 
 test: $(VENV)/.installed  ## the whole test suite, offline
 	$(PY) -m pytest

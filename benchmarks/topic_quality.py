@@ -165,9 +165,9 @@ def dominant_categories(categories, labels, k):
 
 
 # -- context ---------------------------------------------------------------------------------------
-def git(*args: str) -> str:
+def git(*args: str, cwd: Path = REPO) -> str:
     try:
-        return subprocess.run(["git", *args], cwd=REPO, capture_output=True, text=True,
+        return subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True,
                               check=True).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
@@ -206,8 +206,10 @@ def main(argv=None) -> int:
     from sklearn.metrics import normalized_mutual_info_score
 
     started = time.perf_counter()
-    commit = git("rev-parse", "--short", "HEAD")
-    dirty = git("status", "--porcelain", "--", "vnparty")
+    # the commit of the vnparty actually imported (PYTHONPATH may point at another tree)
+    source = Path(vnparty.__file__).resolve().parents[1]
+    commit = git("rev-parse", "--short", "HEAD", cwd=source)
+    dirty = git("status", "--porcelain", "--", "vnparty", cwd=source)
     info = {"machine": machine(), "commit": commit,
             "vnparty_tree_changes": dirty.splitlines() if dirty not in ("", "unknown") else [],
             "command": " ".join(["python", "benchmarks/topic_quality.py", *(argv or sys.argv[1:])]),

@@ -1,54 +1,318 @@
-"""Every table (and, as the project grows, every figure) from the bundled articles.
+"""Every figure and table of the bundled articles in one call, byte-identical from run to run.
 
-Outputs are written atomically and are byte-identical from run to run.
+``reproduce(out)`` writes ``out/figures``, ``out/tables``, ``out/explorer`` and, last,
+``out/manifest.json`` (versions, parameters, seeds, hashes of every input and output). Each file
+is written atomically, so an interrupted run leaves no half-written file. ``check(out)``
+regenerates into a temporary folder and lists the files whose hash differs.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
+import platform
+import tempfile
 from collections import Counter
+from dataclasses import asdict, dataclass, field
+from importlib import metadata
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+from tqdm.auto import tqdm
 
-from .corpus import load_articles, split_units
+from . import plotting
+from .analysis import (align_models, article_shares, prevalence, representative_units,
+                       topic_labels, unit_frame)
+from .corpus import bundled_data_path, load_articles, split_units
+from .evaluation import MEASURES, select_k, stability
+from .explorer import explorer_html
 from .io import atomic_write_text
 from .lexicon import default_lexicon, document_references
+from .models import TopicModel, fit_lda, fit_nmf
 from .preprocess import Preprocessor
 
-__all__ = ["reproduce"]
+__all__ = ["Settings", "reproduce", "check", "OutputFolderError"]
+
+MANIFEST = "manifest.json"
+_FIT = {"lda": fit_lda, "nmf": fit_nmf}
+_PACKAGES = ("numpy", "scipy", "pandas", "scikit-learn", "gensim", "pyvi", "matplotlib",
+             "wordcloud", "stop-words", "tqdm")
 
 
-def _write_csv(frame: pd.DataFrame, path: Path) -> Path:
-    return atomic_write_text(path, frame.to_csv(index=False, lineterminator="\n"))
+class OutputFolderError(Exception):
+    """The output folder cannot be used (foreign files, not writable)."""
 
 
-def reproduce(out: str | Path, *, unit: str = "paragraph") -> list[Path]:
-    """Write the tables of the bundled corpus under ``out/tables``; return the paths."""
+@dataclass(frozen=True)
+class Settings:
+    """What ``reproduce`` fits: ``k`` topics per model at ``seed``, on ``unit`` documents;
+    ``ks`` and ``seeds`` for the choice of k and the stability check."""
+
+    k: int = 6
+    unit: str = "paragraph"
+    models: tuple[str, ...] = ("lda", "nmf")
+    seed: int = 0
+    ks: tuple[int, ...] = (4, 5, 6, 7, 8)
+    seeds: tuple[int, ...] = (0, 1, 2, 3, 4)
+    top_n: int = 10
+    measures: tuple[str, ...] = field(default=("c_v", "c_npmi", "u_mass", "diversity"))
+    formats: tuple[str, ...] = plotting.FORMATS
+
+    def __post_init__(self):
+        unknown = sorted(set(self.models) - set(_FIT))
+        if unknown or not self.models:
+            raise ValueError(f"models must be among {sorted(_FIT)}, not {list(self.models)}")
+        if not self.formats or set(self.formats) - set(plotting.FORMATS):
+            raise ValueError(f"formats must be among {plotting.FORMATS}, not {list(self.formats)}")
+        if self.k not in self.ks:
+            object.__setattr__(self, "ks", tuple(sorted(set(self.ks) | {self.k})))
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _files(folder: Path) -> list[str]:
+    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
+
+
+def _prepare(out: Path, force: bool) -> set[str]:
+    """Check the output folder; return the files an earlier run of vnparty wrote there."""
+    if out.exists() and not out.is_dir():
+        raise OutputFolderError(f"{out} is a file; give a folder for the results")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        probe = tempfile.NamedTemporaryFile(dir=out, prefix=".vnparty-probe-", delete=True)
+        probe.close()
+    except OSError as error:
+        raise OutputFolderError(f"cannot write into {out} ({error.strerror}); choose a folder "
+                                "you can write to") from error
+    ours: set[str] = set()
+    if (out / MANIFEST).is_file():
+        try:
+            ours = set(json.loads((out / MANIFEST).read_text(encoding="utf-8"))["outputs"])
+        except (ValueError, KeyError):
+            ours = set()
+        ours.add(MANIFEST)
+    foreign = [f for f in _files(out) if f not in ours]
+    if foreign and not force:
+        shown = ", ".join(foreign[:5]) + (" …" if len(foreign) > 5 else "")
+        raise OutputFolderError(f"{out} holds {len(foreign)} file(s) vnparty did not write "
+                                f"({shown}); choose an empty folder, or pass --force to write "
+                                "beside them (vnparty never deletes files it did not write)")
+    return ours
+
+
+class _Writer:
+    """Collects outputs: writes each file atomically and remembers its hash."""
+
+    def __init__(self, out: Path, formats: tuple[str, ...]):
+        self.out, self.formats, self.hashes = out, formats, {}
+
+    def bytes(self, relative: str, data: bytes) -> None:
+        from .io import atomic_write_bytes
+
+        atomic_write_bytes(self.out / relative, data)
+        self.hashes[relative] = _sha256(data)
+
+    def csv(self, name: str, frame: pd.DataFrame, index: bool = False) -> None:
+        text = frame.to_csv(index=index, lineterminator="\n", float_format="%.10g")
+        self.bytes(f"tables/{name}.csv", text.encode("utf-8"))
+
+    def figure(self, name: str, fig) -> None:
+        for fmt in self.formats:
+            self.bytes(f"figures/{name}.{fmt}", plotting.figure_bytes(fig, fmt))
+
+
+def _inputs() -> dict[str, str]:
+    root = bundled_data_path()
+    files = {f"data/{p}": (root / p).read_bytes() for p in _files(root)
+             if p.endswith((".txt", ".csv"))}
+    resources = Path(__file__).parent / "resources"
+    files.update({f"vnparty/resources/{p}": (resources / p).read_bytes() for p in _files(resources)})
+    return {name: _sha256(data) for name, data in sorted(files.items())}
+
+
+def _versions() -> dict[str, str]:
+    from . import __version__
+
+    versions = {"vnparty": __version__, "python": platform.python_version()}
+    for package in _PACKAGES:
+        try:
+            versions[package] = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            versions[package] = "not installed"
+    return versions
+
+
+def reproduce(out: str | Path, settings: Settings | None = None, *, force: bool = False,
+              progress: bool | None = None, n_jobs: int | None = None) -> Path:
+    """Write every figure and table of the bundled articles into ``out``; return the manifest.
+
+    Refuses a folder that holds files vnparty did not write unless ``force``; files an earlier
+    run wrote and this one does not are removed, no other file is ever touched."""
+    settings = settings or Settings()
     out = Path(out)
-    articles = load_articles()
-    units = split_units(articles, unit=unit)
-    preprocessor = Preprocessor()
-    tokens = preprocessor.fit_transform([u.text for u in units])
+    earlier = _prepare(out, force)
+    n_jobs = n_jobs or min(2, os.cpu_count() or 1)
+    steps = tqdm(total=7, desc="reproduce", disable=progress is False)
+    write = _Writer(out, settings.formats)
     lexicon = default_lexicon()
-    written = []
 
-    written.append(_write_csv(pd.DataFrame([{
+    articles = load_articles()
+    units = split_units(articles, unit=settings.unit)
+    preprocessor = Preprocessor()
+    candidates = [preprocessor.candidates(u.text) for u in units]
+    preprocessor._fit_candidates(candidates)
+    tokens = [[t for t in c if t not in preprocessor.stopwords_] for c in candidates]
+    frame = unit_frame(units, articles, tokens)
+    steps.update()
+
+    _corpus_tables_and_figures(write, articles, units, candidates, tokens, preprocessor, lexicon)
+    steps.update()
+
+    models: dict[str, TopicModel] = {}
+    scores, selection, recommended = [], [], {}
+    for method in settings.models:
+        models[method] = model = _FIT[method](tokens, settings.k, seed=settings.seed)
+        for measure in settings.measures:
+            values = np.atleast_1d(MEASURES[measure](model, tokens, settings.top_n))
+            scores += [(method, measure, t if len(values) > 1 else "all", float(v))
+                       for t, v in enumerate(values)]
+        chosen, best = select_k(tokens, settings.ks, method, settings.seeds, n_jobs=n_jobs,
+                                measures=("c_v", "c_npmi", "diversity"), n=settings.top_n)
+        selection.append(chosen)
+        recommended[method] = best
+        runs = [_FIT[method](tokens, settings.k, seed=s) for s in settings.seeds]
+        write.csv(f"stability_{method}", stability(runs, settings.top_n))
+    steps.update()
+
+    glosses = {w: g for m in models.values() for t in m.top_words(20) for w in t
+               if (g := lexicon.gloss(w))}
+    titles = {a.id: a.title for a in articles}
+    for method, model in models.items():
+        _model_outputs(write, method, model, frame, glosses, titles, settings)
+    steps.update()
+
+    selection_frame = pd.concat(selection, ignore_index=True)
+    write.csv("select_k", selection_frame)
+    write.csv("recommended_k", pd.DataFrame(sorted(recommended.items()),
+                                            columns=["method", "recommended_k"]))
+    write.figure("select_k", plotting.plot_select_k(selection_frame, recommended))
+    write.csv("scores", pd.DataFrame(scores, columns=["model", "measure", "topic", "value"]))
+    if {"lda", "nmf"} <= set(models):
+        aligned = align_models(models["lda"], models["nmf"])
+        write.csv("alignment_lda_nmf", aligned)
+        write.figure("alignment_lda_nmf", plotting.plot_heatmap(
+            aligned.attrs["similarity"], [f"LDA {t}" for t in range(models["lda"].k)],
+            [f"NMF {t}" for t in range(models["nmf"].k)], xlabel="NMF topic",
+            title="LDA ↔ NMF: cosine similarity of topic-word distributions", cmap="Greens"))
+    steps.update()
+
+    for stale in sorted(earlier - set(write.hashes) - {MANIFEST}):
+        (out / stale).unlink(missing_ok=True)
+    manifest = {"vnparty_reproduce": 1, "settings": asdict(settings), "versions": _versions(),
+                "inputs": _inputs(), "outputs": dict(sorted(write.hashes.items()))}
+    atomic_write_text(out / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1) + "\n")
+    steps.update(2)
+    steps.close()
+    return out / MANIFEST
+
+
+def _corpus_tables_and_figures(write, articles, units, candidates, tokens, preprocessor, lexicon):
+    write.csv("articles", pd.DataFrame([{
         "id": a.id, "title": a.title, "newspaper": a.source, "province": a.province,
         "district": a.district, "date": a.date.isoformat() if a.date else "unknown",
-        "byline": a.byline, "paragraphs": len(a.paragraphs), "characters": len(a.text),
-    } for a in articles]), out / "tables" / "articles.csv"))
-
+        "date_note": a.metadata.get("date_note", ""), "byline": a.byline,
+        "paragraphs": len(a.paragraphs), "characters": len(a.text)} for a in articles]))
     counts = Counter(t for doc in tokens for t in doc)
-    written.append(_write_csv(pd.DataFrame(
-        [(w, n, lexicon.gloss(w) or "") for w, n in sorted(counts.items(),
-                                                           key=lambda x: (-x[1], x[0]))],
-        columns=["feature", "count", "gloss"]), out / "tables" / "features.csv"))
+    write.csv("features", pd.DataFrame(
+        [(w, n, lexicon.gloss(w) or "") for w, n in sorted(counts.items(), key=lambda x: (-x[1], x[0]))],
+        columns=["feature", "count", "gloss"]))
+    stopwords = preprocessor.stopwords_
+    write.csv("stopwords_removed", stopwords.report(candidates))
+    cited = pd.DataFrame([(a.id, ref) for a in articles for ref in document_references(a.text)],
+                         columns=["article_id", "document"])
+    write.csv("documents_cited", cited)
+    write.figure("documents_cited", plotting.plot_documents_cited(
+        cited, [a.id for a in articles], [f"{a.id[:3]} {a.district or a.province}" for a in articles]))
 
-    candidates = [preprocessor.candidates(u.text) for u in units]
-    written.append(_write_csv(preprocessor.stopwords_.report(candidates),
-                              out / "tables" / "stopwords_removed.csv"))
+    per_article = Counter()
+    for unit, doc in zip(units, candidates):
+        per_article[unit.article_id] += len(doc)
+    lengths = pd.DataFrame({"label": [f"{a.district or a.province} ({a.date.year if a.date else 'no date'})"
+                                      for a in articles],
+                            "tokens": [per_article[a.id] for a in articles],
+                            "paragraphs": [len(a.paragraphs) for a in articles]})
+    vocabulary = [("candidate words", set(t for d in candidates for t in d))]
+    for layer in ("generic", "domain", "corpus"):
+        kept = {w for w in vocabulary[-1][1] if stopwords.layer(w) != layer}
+        vocabulary.append((f"− {layer} stopwords", kept))
+    write.csv("vocabulary_by_step", pd.DataFrame([(s, len(w)) for s, w in vocabulary],
+                                                 columns=["step", "words"]))
+    write.figure("corpus_overview", plotting.plot_corpus_overview(
+        lengths, pd.DataFrame([(s, len(w)) for s, w in vocabulary], columns=["step", "words"])))
 
-    written.append(_write_csv(pd.DataFrame(
-        [(a.id, ref) for a in articles for ref in document_references(a.text)],
-        columns=["article_id", "document"]), out / "tables" / "documents_cited.csv"))
-    return written
+
+def _model_outputs(write, method, model, frame, glosses, titles, settings):
+    top = model.top_words(settings.top_n)
+    weights = [[model.topic_word[t, model.vocabulary.index(w)] for w in words]
+               for t, words in enumerate(top)]
+    labels = topic_labels(model, 3, glosses=False)
+    topics = model.topics_frame(settings.top_n)
+    topics["gloss"] = [glosses.get(w, "") for w in topics["word"]]
+    write.csv(f"topics_{method}", topics)
+    rows = frame.iloc[model.doc_index].reset_index(drop=True)
+    shares = pd.DataFrame(model.doc_topic, columns=[f"topic_{t}" for t in range(model.k)])
+    write.csv(f"doc_topic_{method}", pd.concat([rows[["article_id", "unit_index"]], shares], axis=1))
+    by_article = article_shares(model, frame)
+    write.csv(f"article_shares_{method}", by_article, index=True)
+    examples = representative_units(model, frame, n=3)
+    write.csv(f"representative_{method}", examples)
+    name = method.upper()
+    titles_short = [f"{name} {t}: {label}" for t, label in enumerate(labels)]
+    write.figure(f"top_words_{method}", plotting.plot_top_words(top, weights, titles_short, glosses))
+    write.figure(f"wordclouds_{method}", plotting.plot_wordclouds(top, weights, titles=titles_short))
+    write.figure(f"doc_topic_articles_{method}", plotting.plot_heatmap(
+        by_article.to_numpy(), [titles[i] for i in by_article.index], list(range(model.k)),
+        title=f"{name}: topic shares per article"))
+    write.figure(f"doc_topic_paragraphs_{method}", plotting.plot_heatmap(
+        model.doc_topic, [f"{a[:3]} ¶{i}" for a, i in zip(rows["article_id"], rows["unit_index"])],
+        list(range(model.k)), title=f"{name}: topic shares per paragraph", annotate=False))
+    for by in ("province", "year", "source"):
+        table = prevalence(model, frame, by=by)
+        write.csv(f"prevalence_{by}_{method}", table, index=True)
+        if by != "source":
+            write.figure(f"prevalence_{by}_{method}", plotting.plot_prevalence(
+                table, title=f"{name}: topic prevalence by {by}", labels=titles_short))
+    page = explorer_html(model, labels=labels, glosses=glosses, examples=examples,
+                         article_shares=by_article, titles=titles)
+    write.bytes(f"explorer/{method}.html", page.encode("utf-8"))
+
+
+def check(out: str | Path, settings: Settings | None = None) -> list[str]:
+    """Regenerate into a temporary folder; return the outputs whose hash differs from the
+    manifest in ``out`` or from the file on disk (missing and extra files included). An empty
+    list means identical."""
+    out = Path(out)
+    try:
+        recorded = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    except FileNotFoundError as error:
+        raise FileNotFoundError(f"{out / MANIFEST} not found; run `vnparty reproduce --out "
+                                f"{out}` first") from error
+    if settings is None:
+        saved = recorded["settings"]
+        settings = Settings(**{k: tuple(v) if isinstance(v, list) else v for k, v in saved.items()})
+    with tempfile.TemporaryDirectory(prefix="vnparty-check-") as folder:
+        fresh = json.loads(reproduce(folder, settings, progress=False).read_text(encoding="utf-8"))
+    return differences(out, recorded["outputs"], fresh["outputs"])
+
+
+def differences(out: Path, recorded: dict[str, str], fresh: dict[str, str]) -> list[str]:
+    """Names whose recorded hash, fresh hash or hash on disk in ``out`` disagree."""
+    on_disk = {name: _sha256((out / name).read_bytes())
+               for name in recorded if (out / name).is_file()}
+    return sorted(name for name in set(recorded) | set(fresh)
+                  if recorded.get(name) != fresh.get(name) or on_disk.get(name) != fresh.get(name))

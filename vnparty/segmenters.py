@@ -13,7 +13,7 @@ import re
 import string
 import unicodedata
 from functools import lru_cache
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 __all__ = ["Segmenter", "PyviSegmenter", "UnderthesaSegmenter", "syllable_spans"]
 
@@ -59,38 +59,114 @@ def _chunks(text: str, spans: list[Span]) -> list[list[int]]:
     return chunks
 
 
-def _pyvi_joins(pieces: list[str], label: str, i: int) -> bool:
-    # pyvi's own rule for joining syllable i to i-1 (ViTokenizer.tokenize), kept as it is.
-    return (label == "I_W" and pieces[i] not in string.punctuation
-            and pieces[i - 1] not in string.punctuation
-            and not pieces[i][0].isdigit() and not pieces[i - 1][0].isdigit()
-            and not (pieces[i][0].istitle() and not pieces[i - 1][0].istitle()))
-
-
 class PyviSegmenter:
-    """pyvi's CRF segmentation, exactly as ``ViTokenizer.tokenize`` joins words on one line."""
+    """pyvi's CRF segmentation, exactly as ``ViTokenizer.tokenize`` joins words on one line.
+
+    Several times faster than pyvi, with the same output: each distinct syllable's features are
+    built once and cached, and pyvi's CRF model is fed directly with the attributes that
+    sklearn-crfsuite would have made of pyvi's feature dicts.
+    """
 
     def __call__(self, text: str) -> list[list[Span]]:
         spans = syllable_spans(text)
         if not spans:
             return []
-        tokenizer = _pyvi()
-        chunks = _chunks(text, spans)
-        pieces = [[unicodedata.normalize("NFC", text[s:e]) for s, e in (spans[i] for i in c)]
-                  for c in chunks]
-        labels = tokenizer.model.predict(
-            [tokenizer.sent2features(p, False) for p in pieces])
+        crf = _pyvi_crf()
+        syllables = [_syllable(text[s:e]) for s, e in spans]
         words: list[list[Span]] = []
-        for chunk, chunk_pieces, chunk_labels in zip(chunks, pieces, labels):
-            for j, index in enumerate(chunk):
-                if j and _pyvi_joins(chunk_pieces, chunk_labels[j], j):
-                    words[-1].append(spans[index])
+        for chunk in _chunks(text, spans):  # consecutive indices
+            start, end = chunk[0], chunk[-1] + 1
+            sentence = syllables[start:end]
+            labels = crf.tag(sentence)
+            words.append([spans[start]])
+            # pyvi's rule for joining a syllable tagged I_W to the one before (tokenize): neither
+            # is punctuation or starts with a digit, and no capital follows a small letter
+            for span, before, syllable, label in zip(spans[start + 1:end], sentence,
+                                                      sentence[1:], labels[1:]):
+                if (label == "I_W" and before.free and syllable.free
+                        and (before.title or not syllable.title)):
+                    words[-1].append(span)
                 else:
-                    words.append([spans[index]])
+                    words.append([span])
         return words
 
     def __repr__(self) -> str:
         return "PyviSegmenter()"
+
+
+class _Syllable(NamedTuple):
+    """What pyvi's features and joining rule need of one syllable (see ViTokenizer)."""
+
+    lower: str                  # NFC, lower case: for the dictionary look-ups
+    own: tuple[bytes, ...]      # crfsuite attributes of the syllable itself,
+    left: tuple[tuple, ...]     # of it as the syllable before ("-1:"), and after ("+1:"), each
+    right: tuple[tuple, ...]    # followed by the bigram (code 1), trigram (2) or both (3) flags
+    free: bool                  # neither punctuation nor starting with a digit
+    title: bool                 # first character is upper case
+
+
+_EDGE = _Syllable("", (), ((),) * 4, ((),) * 4, False, False)  # before the first, after the last
+
+
+@lru_cache(maxsize=1 << 17)
+def _syllable(raw: str) -> _Syllable:
+    # pyvi's feature dict of a syllable as python-crfsuite turns it into attributes (to_item):
+    # "name:value" for a string, "name" with weight 1.0 for True or 1.0, weight 0.0 for False.
+    # A weight-0 attribute adds exactly 0 to every score, so it is left out; the order of the
+    # others is kept, since crfsuite adds up the weights in that order.
+    word = unicodedata.normalize("NFC", raw)
+    lower, upper, title = word.lower(), word.isupper(), word.istitle()
+    value = lower.encode("utf-8")
+
+    def flags(prefix, *pairs):
+        return tuple(prefix + name for name, on in pairs if on)
+
+    def with_grams(base, bi_gram, tri_gram):
+        return base, base + (bi_gram,), base + (tri_gram,), base + (bi_gram, tri_gram)
+
+    return _Syllable(
+        lower=lower,
+        own=(b"bias", b"word.lower():" + value) + flags(
+            b"word.", (b"isupper()", upper), (b"istitle()", title), (b"isdigit()", word.isdigit())),
+        left=with_grams((b"-1:word.lower():" + value,) + flags(
+            b"-1:word.", (b"istitle()", title), (b"isupper()", upper)),
+            b"-1:word.bi_gram()", b"-2:word.tri_gram()"),
+        right=with_grams((b"+1:word.lower():" + value,) + flags(
+            b"+1:word.", (b"istitle()", title), (b"isupper()", upper)),
+            b"+1:word.bi_gram()", b"+2:word.tri_gram()"),
+        free=word not in string.punctuation and not word[0].isdigit(),
+        title=word[0].istitle())
+
+
+class _PyviCRF:
+    """pyvi's CRF model (a ``pycrfsuite.Tagger``) with pyvi's dictionary."""
+
+    def __init__(self, tokenizer):
+        self.tagger = tokenizer.model.tagger_
+        self.bi_grams = tokenizer.bi_grams
+        self.tri_grams = tokenizer.tri_grams
+        self.tri_starts = {gram.rsplit(" ", 1)[0] for gram in self.tri_grams}
+
+    def tag(self, syllables: list[_Syllable]) -> list[str]:
+        return self.tagger.tag(self.items(syllables))
+
+    def items(self, syllables: list[_Syllable]) -> list[tuple[bytes, ...]]:
+        """The attributes of ``ViTokenizer.sent2features``, position by position, in its order."""
+        lower = [s.lower for s in syllables]
+        pairs = [f"{a} {b}" for a, b in zip(lower, lower[1:])]  # syllables i, i+1
+        bi = [pair in self.bi_grams for pair in pairs]
+        tri = [2 * (pair in self.tri_starts and f"{pair} {c}" in self.tri_grams)  # i, i+1, i+2
+               for pair, c in zip(pairs, lower[2:])]
+        left_codes = [0] + [b + t for b, t in zip(bi, [0] + tri)]   # pairs, triples ending at i
+        right_codes = [b + t for b, t in zip(bi, tri + [0])] + [0]  # ... and starting at i
+        before, after = [_EDGE] + syllables[:-1], syllables[1:] + [_EDGE]
+        return [s.own + p.left[l] + n.right[r] for s, p, l, n, r
+                in zip(syllables, before, left_codes, after, right_codes)]
+
+
+@lru_cache(maxsize=1)
+def _pyvi_crf() -> _PyviCRF:
+    return _PyviCRF(_pyvi())
 
 
 @lru_cache(maxsize=1)
