@@ -9,7 +9,7 @@ OUT    ?= results
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[dev]"
+	$(PY) -m pip install --quiet -e ".[dev,docs]"
 	touch $@
 
 reproduce: $(VENV)/.installed  ## regenerate every figure and table from the bundled articles
