@@ -76,6 +76,12 @@ class Lexicon:
         extra = {tuple(_word_key(t).split("_")): g for t, g in glossed_terms.items()}
         return Lexicon({**self.terms, **extra}, dict(self.abbreviations))
 
+    def fingerprint(self) -> str:
+        """A short hash of the lexicon's content (for cache keys)."""
+        import hashlib
+        content = repr((sorted(self.terms.items()), sorted(self.abbreviations.items())))
+        return hashlib.sha256(content.encode("utf-8")).hexdigest()[:16]
+
     @property
     def max_length(self) -> int:
         return max(map(len, self.terms), default=0)

@@ -10,14 +10,20 @@ stopwords and one-letter leftovers.
 
 from __future__ import annotations
 
+import functools
+import itertools
+import json
+import sys
 import warnings
-from typing import Iterable
+from typing import Iterable, Iterator
 
 from sklearn.base import BaseEstimator, TransformerMixin
 from tqdm.auto import tqdm
 
+from .cache import SegmentCache, text_key
 from .lexicon import Lexicon, default_lexicon, is_number
 from .normalize import TONE_STYLES, normalize_text
+from .parallel import Failed, map_chunks, safely
 from .stopwords import Stopwords
 from .tokenization import segment
 
@@ -51,6 +57,18 @@ class Preprocessor(TransformerMixin, BaseEstimator):
         never in it.
     progress : bool or None
         Show a progress bar; ``None`` shows one for more than 200 texts.
+    n_jobs : int
+        Processes that segment in parallel (1: in this process).
+    cache : str, Path or None
+        A file or folder for the on-disk cache of segmented texts (keyed by each text's hash
+        and these settings); a rerun reads what it can from there.
+    client : dask.distributed.Client, str or None
+        Segment on a Dask cluster (a Client, or a scheduler address) instead of locally.
+    chunk_size : int
+        Texts per task sent to a process or to the cluster.
+
+    A text whose processing fails (or kills its worker process) gives an empty token list; the
+    failures are listed in ``failed_`` as ``(position, error)`` and named in a warning.
 
     Examples
     --------
@@ -62,7 +80,8 @@ class Preprocessor(TransformerMixin, BaseEstimator):
                  segmenter=None, stopwords: Stopwords | None = None,
                  expand_abbreviations: bool = True, drop_punctuation: bool = True,
                  drop_numbers: bool = True, min_length: int = 2, max_df: float = 0.5,
-                 min_documents: int = 20, progress: bool | None = None):
+                 min_documents: int = 20, progress: bool | None = None, n_jobs: int = 1,
+                 cache=None, client=None, chunk_size: int = 256):
         self.tone_style = tone_style
         self.lexicon = lexicon
         self.segmenter = segmenter
@@ -74,6 +93,10 @@ class Preprocessor(TransformerMixin, BaseEstimator):
         self.max_df = max_df
         self.min_documents = min_documents
         self.progress = progress
+        self.n_jobs = n_jobs
+        self.cache = cache
+        self.client = client
+        self.chunk_size = chunk_size
 
     # -- the steps -----------------------------------------------------------------------------
     def _check(self) -> None:
@@ -81,6 +104,10 @@ class Preprocessor(TransformerMixin, BaseEstimator):
             raise ValueError(f"tone_style must be one of {TONE_STYLES}, not {self.tone_style!r}")
         if not isinstance(self.min_length, int) or self.min_length < 1:
             raise ValueError(f"min_length must be a whole number >= 1, not {self.min_length!r}")
+        for name in ("n_jobs", "chunk_size"):
+            value = getattr(self, name)
+            if not isinstance(value, int) or value < 1:
+                raise ValueError(f"{name} must be a whole number >= 1, not {value!r}")
 
     def _base_stopwords(self) -> Stopwords:
         if self.stopwords is not None:
@@ -111,7 +138,7 @@ class Preprocessor(TransformerMixin, BaseEstimator):
                 continue
             if len(token) < self.min_length:
                 continue
-            out.append(token)
+            out.append(sys.intern(token))
         return out
 
     def _remove_stopwords(self, tokens: list[str], stopwords: Stopwords) -> list[str]:
@@ -122,18 +149,103 @@ class Preprocessor(TransformerMixin, BaseEstimator):
         stopwords = getattr(self, "stopwords_", None) or self._base_stopwords()
         return self._remove_stopwords(self.candidates(text), stopwords)
 
-    # -- scikit-learn API ----------------------------------------------------------------------
+    # -- many texts ----------------------------------------------------------------------------
+    def _signature(self) -> str | None:
+        """What the cached tokens depend on, or None when the segmenter cannot say."""
+        from . import __version__
+        from .segmenters import PyviSegmenter
+
+        segmenter = self.segmenter
+        if segmenter is not None and not isinstance(segmenter, PyviSegmenter) \
+                and not hasattr(segmenter, "cache_key"):
+            return None
+        lexicon = default_lexicon() if self.lexicon is None else self.lexicon
+        return json.dumps([__version__, self.tone_style, self.expand_abbreviations,
+                           self.drop_punctuation, self.drop_numbers, self.min_length,
+                           getattr(segmenter, "cache_key", "pyvi"), lexicon.fingerprint()])
+
+    def iter_candidates(self, texts: Iterable[str]) -> Iterator[list[str]]:
+        """:meth:`candidates` of each text, in order, as a generator: texts are read, segmented
+        (in parallel, from the cache where possible) and handed on chunk by chunk."""
+        if isinstance(texts, str):
+            raise TypeError("pass a list of texts, not one str (wrap it: [text])")
+        self._check()
+        cache = SegmentCache(self.cache) if self.cache is not None else None
+        signature = self._signature() if cache is not None else None
+        if cache is not None and signature is None:
+            warnings.warn("the cache is not used: the segmenter has no cache_key attribute "
+                          "that says what its output depends on", stacklevel=2)
+            cache = None
+        self._failures, self._empty, position = [], 0, 0
+        chunks = iter(lambda it=iter(texts): list(itertools.islice(it, self.chunk_size)), [])
+        work = functools.partial(_candidates_of, self)
+        try:
+            for chunk, found in self._from_cache(chunks, cache, signature, work):
+                for text, result in zip(chunk, found):
+                    if isinstance(result, Failed):
+                        self._failures.append((position, result.error))
+                        result = []
+                    elif isinstance(text, str) and not text.strip():
+                        self._empty += 1
+                    position += 1
+                    yield result
+        finally:
+            if cache is not None:
+                cache.close()
+
+    def _from_cache(self, chunks, cache, signature, work):
+        """(chunk, results) pairs: cached results looked up, the rest computed and stored."""
+        if cache is None:
+            pairs = ((chunk, None) for chunk in chunks)
+        else:
+            pairs = self._lookup(chunks, cache, signature)
+        held = []  # chunks whose misses are being computed, in order
+
+        def missing():
+            for chunk, known in pairs:
+                for text in chunk:
+                    if not isinstance(text, str):
+                        raise TypeError(f"texts must be str, not {type(text).__name__}")
+                held.append((chunk, known))
+                todo = [t for i, t in enumerate(chunk) if known is None or i not in known]
+                yield todo
+
+        computed = map_chunks(work, missing(), n_jobs=self.n_jobs, client=self.client)
+        for results in computed:
+            chunk, known = held.pop(0)
+            if known is None:
+                yield chunk, results
+                continue
+            fresh = iter(results)
+            merged = [known[i] if i in known else next(fresh) for i in range(len(chunk))]
+            cache.put_many((text_key(t, signature), r) for i, (t, r) in enumerate(zip(chunk, merged))
+                           if i not in known and not isinstance(r, Failed))
+            yield chunk, merged
+
+    @staticmethod
+    def _lookup(chunks, cache, signature):
+        for chunk in chunks:
+            keys = [text_key(t, signature) if isinstance(t, str) else "" for t in chunk]
+            found = cache.get_many([k for k in keys if k])
+            yield chunk, {i: found[k] for i, k in enumerate(keys) if k in found}
+
     def _all_candidates(self, texts) -> list[list[str]]:
         if isinstance(texts, str):
             raise TypeError("pass a list of texts, not one str (wrap it: [text])")
-        texts = list(texts)
-        show = len(texts) > PROGRESS_ABOVE if self.progress is None else self.progress
-        empty = sum(1 for t in texts if isinstance(t, str) and not t.strip())
-        if empty:
-            warnings.warn(f"{empty} of {len(texts)} texts are empty or white space only; they "
-                          "give empty token lists", stacklevel=3)
-        return [self.candidates(t) for t in tqdm(texts, disable=not show, desc="preprocess",
-                                                 unit="text")]
+        total = len(texts) if hasattr(texts, "__len__") else None
+        show = (total or 0) > PROGRESS_ABOVE if self.progress is None else self.progress
+        candidates = list(tqdm(self.iter_candidates(texts), total=total, disable=not show,
+                               desc="preprocess", unit="text"))
+        if self._empty:
+            warnings.warn(f"{self._empty} of {len(candidates)} texts are empty or white space "
+                          "only; they give empty token lists", stacklevel=3)
+        self.failed_ = list(self._failures)
+        if self.failed_:
+            named = "; ".join(f"#{i}: {e}" for i, e in self.failed_[:5])
+            warnings.warn(f"{len(self.failed_)} of {len(candidates)} texts failed and give empty "
+                          f"token lists ({named}{' …' if len(self.failed_) > 5 else ''}); the "
+                          "rest were kept. See Preprocessor.failed_", stacklevel=3)
+        return candidates
 
     def _fit_candidates(self, candidates: list[list[str]]) -> "Preprocessor":
         lexicon = default_lexicon() if self.lexicon is None else self.lexicon
@@ -160,6 +272,11 @@ class Preprocessor(TransformerMixin, BaseEstimator):
         candidates = self._all_candidates(texts)
         self._fit_candidates(candidates)
         return [self._remove_stopwords(c, self.stopwords_) for c in candidates]
+
+
+def _candidates_of(preprocessor: Preprocessor, texts: list) -> list:
+    """Worker task: candidates of each text, a :class:`Failed` where one raises."""
+    return safely(preprocessor.candidates, texts)
 
 
 def preprocess(texts: Iterable[str], **params) -> list[list[str]]:

@@ -1,0 +1,107 @@
+"""Run a function over chunks of documents: here, in local processes, or on a Dask cluster.
+
+Results come back in input order. A document whose processing raises, or whose worker process
+dies, becomes a :class:`Failed` in place of its result, so a run keeps every other document and
+can name the ones it lost.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from typing import Callable, Iterable, Iterator
+
+__all__ = ["Failed", "map_chunks", "safely"]
+
+
+@dataclass(frozen=True)
+class Failed:
+    """Stands for the result of a document that could not be processed."""
+
+    error: str
+
+
+def safely(function: Callable, items: list) -> list:
+    """``function`` on each item; an exception becomes a :class:`Failed`."""
+    out = []
+    for item in items:
+        try:
+            out.append(function(item))
+        except Exception as error:  # noqa: BLE001 - reported back per document
+            out.append(Failed(f"{type(error).__name__}: {error}"))
+    return out
+
+
+def map_chunks(function: Callable[[list], list], chunks: Iterable[list], *, n_jobs: int = 1,
+               client=None) -> Iterator[list]:
+    """Yield ``function(chunk)`` for each chunk, in order. ``function`` must return one result
+    per item and should catch its own exceptions (see :func:`safely`)."""
+    if client is not None:
+        yield from _dask(function, chunks, client)
+    elif n_jobs > 1:
+        yield from _processes(function, chunks, n_jobs)
+    else:
+        for chunk in chunks:
+            yield function(chunk)
+
+
+def _processes(function, chunks, n_jobs) -> Iterator[list]:
+    pool = ProcessPoolExecutor(max_workers=n_jobs)
+    pending: deque = deque()
+    try:
+        for chunk in chunks:
+            pending.append((chunk, pool.submit(function, chunk)))
+            while len(pending) > 2 * n_jobs:  # bounded: memory does not grow with the corpus
+                chunk_done, future = pending.popleft()
+                result, pool = _result(function, chunk_done, future, pool, n_jobs)
+                yield result
+        while pending:
+            chunk_done, future = pending.popleft()
+            result, pool = _result(function, chunk_done, future, pool, n_jobs)
+            yield result
+    finally:
+        pool.shutdown(cancel_futures=True)
+
+
+def _result(function, chunk, future, pool, n_jobs):
+    try:
+        return future.result(), pool
+    except BrokenProcessPool:
+        # a worker died: redo this chunk one document at a time to find the culprit(s)
+        pool.shutdown(cancel_futures=True)
+        results = []
+        for item in chunk:
+            single = ProcessPoolExecutor(max_workers=1)
+            try:
+                results.extend(single.submit(function, [item]).result())
+            except BrokenProcessPool:
+                results.append(Failed("the worker process died on this document"))
+            finally:
+                single.shutdown(cancel_futures=True)
+        return results, ProcessPoolExecutor(max_workers=n_jobs)
+
+
+def _dask(function, chunks, client) -> Iterator[list]:
+    from distributed import Client
+
+    if isinstance(client, str):
+        client = Client(client)
+    batch: list = []
+    for chunk in chunks:
+        batch.append(chunk)
+        if len(batch) == 64:
+            yield from _dask_batch(function, batch, client)
+            batch = []
+    if batch:
+        yield from _dask_batch(function, batch, client)
+
+
+def _dask_batch(function, batch, client) -> Iterator[list]:
+    futures = client.map(function, batch, pure=False)
+    for chunk, future in zip(batch, futures):
+        try:
+            yield future.result()
+        except Exception as error:  # noqa: BLE001 - e.g. KilledWorker: the chunk is lost
+            yield [Failed(f"{type(error).__name__} on the cluster: {error}")] * len(chunk)
