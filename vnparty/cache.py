@@ -32,8 +32,10 @@ class SegmentCache:
     ``put_many`` stores a batch atomically."""
 
     def __init__(self, path: str | Path):
+        """``path``: a folder (created if missing; the cache is ``segments.sqlite`` in it), or a
+        file name with a suffix (``cache.sqlite``)."""
         self.path = Path(path)
-        if self.path.exists() and self.path.is_dir():
+        if self.path.is_dir() or not self.path.suffix:
             self.path = self.path / "segments.sqlite"
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._connection = None

@@ -50,7 +50,9 @@ def _read_tokens(args):
     units = split_units(iter_articles(args.input, text_column=args.text_column), unit=args.unit)
     if not units:
         raise ValueError(f"{args.input} holds no text")
-    return units, Preprocessor(progress=True).fit_transform([u.text for u in units])
+    preprocessor = Preprocessor(progress=True, n_jobs=args.jobs, cache=args.cache,
+                                client=args.scheduler)
+    return units, preprocessor.fit_transform([u.text for u in units])
 
 
 def _topics(args) -> int:
@@ -129,6 +131,10 @@ def build_parser() -> argparse.ArgumentParser:
         sub.add_argument("--text-column", default="text", help="text column of a CSV / JSONL")
         sub.add_argument("--unit", default="paragraph", choices=("article", "paragraph", "sentence"))
         sub.add_argument("--model", default="nmf", choices=("lda", "nmf"))
+        sub.add_argument("--jobs", type=int, default=1, help="processes (default 1)")
+        sub.add_argument("--cache", help="folder for the cache of segmented text")
+        sub.add_argument("--scheduler", metavar="ADDRESS",
+                         help="segment on a Dask cluster (tcp://host:8786) instead of locally")
 
     top = commands.add_parser("topics", help="fit a topic model to your own corpus",
                               description="Fit LDA or NMF to a folder / CSV / JSONL and write the "
@@ -145,7 +151,6 @@ def build_parser() -> argparse.ArgumentParser:
     corpus_arguments(sel)
     sel.add_argument("--ks", type=int, nargs="+", required=True)
     sel.add_argument("--seeds", type=_positive, nargs="+", default=[0, 1, 2])
-    sel.add_argument("--jobs", type=int, default=1, help="processes (default 1)")
     sel.add_argument("--out", help="CSV file for the scores")
     sel.set_defaults(run=_select_k)
 

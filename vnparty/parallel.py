@@ -86,16 +86,21 @@ def _result(function, chunk, future, pool, n_jobs):
 def _dask(function, chunks, client) -> Iterator[list]:
     from distributed import Client
 
-    if isinstance(client, str):
+    own = isinstance(client, str)  # a scheduler address: connect, and close when done
+    if own:
         client = Client(client)
-    batch: list = []
-    for chunk in chunks:
-        batch.append(chunk)
-        if len(batch) == 64:
+    try:
+        batch: list = []
+        for chunk in chunks:
+            batch.append(chunk)
+            if len(batch) == 64:
+                yield from _dask_batch(function, batch, client)
+                batch = []
+        if batch:
             yield from _dask_batch(function, batch, client)
-            batch = []
-    if batch:
-        yield from _dask_batch(function, batch, client)
+    finally:
+        if own:
+            client.close()
 
 
 def _dask_batch(function, batch, client) -> Iterator[list]:

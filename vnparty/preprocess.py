@@ -10,6 +10,7 @@ stopwords and one-letter leftovers.
 
 from __future__ import annotations
 
+import copy
 import functools
 import itertools
 import json
@@ -178,7 +179,9 @@ class Preprocessor(TransformerMixin, BaseEstimator):
             cache = None
         self._failures, self._empty, position = [], 0, 0
         chunks = iter(lambda it=iter(texts): list(itertools.islice(it, self.chunk_size)), [])
-        work = functools.partial(_candidates_of, self)
+        worker = copy.copy(self)  # what a worker needs: no client, no cache handle
+        worker.client = worker.cache = None
+        work = functools.partial(_candidates_of, worker)
         try:
             for chunk, found in self._from_cache(chunks, cache, signature, work):
                 for text, result in zip(chunk, found):

@@ -9,8 +9,10 @@ texts into sentences (pyvi slows down on whole long documents).
 
 from __future__ import annotations
 
+import os
 import re
 import string
+import tempfile
 import unicodedata
 from functools import lru_cache
 from typing import NamedTuple, Protocol
@@ -108,32 +110,34 @@ class _Syllable(NamedTuple):
 _EDGE = _Syllable("", (), ((),) * 4, ((),) * 4, False, False)  # before the first, after the last
 
 
-@lru_cache(maxsize=1 << 17)
+@lru_cache(maxsize=1 << 15)
 def _syllable(raw: str) -> _Syllable:
     # pyvi's feature dict of a syllable as python-crfsuite turns it into attributes (to_item):
     # "name:value" for a string, "name" with weight 1.0 for True or 1.0, weight 0.0 for False.
-    # A weight-0 attribute adds exactly 0 to every score, so it is left out; the order of the
-    # others is kept, since crfsuite adds up the weights in that order.
+    # Attributes of weight 0 and attributes the model does not know add nothing to any score,
+    # so they are left out; the order of the others is kept, since crfsuite adds up the weights
+    # in that order.
     word = unicodedata.normalize("NFC", raw)
     lower, upper, title = word.lower(), word.isupper(), word.istitle()
     value = lower.encode("utf-8")
+    known = _pyvi_crf().attributes
 
-    def flags(prefix, *pairs):
-        return tuple(prefix + name for name, on in pairs if on)
+    def kept(*pairs):
+        return tuple(name for name, on in pairs if on and (known is None or name in known))
 
     def with_grams(base, bi_gram, tri_gram):
         return base, base + (bi_gram,), base + (tri_gram,), base + (bi_gram, tri_gram)
 
     return _Syllable(
         lower=lower,
-        own=(b"bias", b"word.lower():" + value) + flags(
-            b"word.", (b"isupper()", upper), (b"istitle()", title), (b"isdigit()", word.isdigit())),
-        left=with_grams((b"-1:word.lower():" + value,) + flags(
-            b"-1:word.", (b"istitle()", title), (b"isupper()", upper)),
-            b"-1:word.bi_gram()", b"-2:word.tri_gram()"),
-        right=with_grams((b"+1:word.lower():" + value,) + flags(
-            b"+1:word.", (b"istitle()", title), (b"isupper()", upper)),
-            b"+1:word.bi_gram()", b"+2:word.tri_gram()"),
+        own=kept((b"bias", True), (b"word.lower():" + value, True), (b"word.isupper()", upper),
+                 (b"word.istitle()", title), (b"word.isdigit()", word.isdigit())),
+        left=with_grams(kept((b"-1:word.lower():" + value, True), (b"-1:word.istitle()", title),
+                             (b"-1:word.isupper()", upper)),
+                        b"-1:word.bi_gram()", b"-2:word.tri_gram()"),
+        right=with_grams(kept((b"+1:word.lower():" + value, True), (b"+1:word.istitle()", title),
+                              (b"+1:word.isupper()", upper)),
+                         b"+1:word.bi_gram()", b"+2:word.tri_gram()"),
         free=word not in string.punctuation and not word[0].isdigit(),
         title=word[0].istitle())
 
@@ -143,6 +147,7 @@ class _PyviCRF:
 
     def __init__(self, tokenizer):
         self.tagger = tokenizer.model.tagger_
+        self.attributes = _model_attributes(self.tagger)
         self.bi_grams = tokenizer.bi_grams
         self.tri_grams = tokenizer.tri_grams
         self.tri_starts = {gram.rsplit(" ", 1)[0] for gram in self.tri_grams}
@@ -162,6 +167,28 @@ class _PyviCRF:
         before, after = [_EDGE] + syllables[:-1], syllables[1:] + [_EDGE]
         return [s.own + p.left[l] + n.right[r] for s, p, l, n, r
                 in zip(syllables, before, left_codes, after, right_codes)]
+
+
+def _model_attributes(tagger) -> frozenset[bytes] | None:
+    """Every attribute the CRF model knows, read from crfsuite's text dump of the model; None if
+    the dump cannot be read (then no attribute is left out)."""
+    try:
+        with tempfile.TemporaryDirectory() as folder:
+            path = os.path.join(folder, "model.txt")
+            tagger.dump(path)
+            with open(path, "rb") as handle:
+                dump = handle.read()
+    except OSError:
+        return None
+    count = re.search(rb"\n +num_attrs: (\d+)\n", dump)
+    section = re.search(rb"\nATTRIBUTES = \{\n(.*?)\n\}\n", dump, re.S)
+    if not (count and section):
+        return None
+    # "  %5d: %s\n" for each attribute, in id order; a name may hold a line break
+    entries = re.findall(rb"^ *(\d+): (.*?)(?=\n *\d+: |\Z)", section.group(1), re.S | re.M)
+    if [int(i) for i, _ in entries] != list(range(int(count.group(1)))):
+        return None
+    return frozenset(name for _, name in entries)
 
 
 @lru_cache(maxsize=1)

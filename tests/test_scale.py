@@ -1,0 +1,153 @@
+"""Parallel and cached preprocessing, failing workers, and Dask (on a LocalCluster)."""
+
+import os
+import sqlite3
+import warnings
+
+import pytest
+
+import vnparty
+from vnparty import Preprocessor
+from vnparty.cache import SegmentCache
+from vnparty.segmenters import PyviSegmenter
+
+
+@pytest.fixture(scope="module")
+def texts():
+    return [u.text for u in vnparty.split_units(vnparty.load_articles())]
+
+
+@pytest.fixture(scope="module")
+def serial(texts):
+    return Preprocessor(progress=False).fit_transform(texts)
+
+
+def test_processes_give_the_same_features(texts, serial):
+    assert Preprocessor(progress=False, n_jobs=2, chunk_size=5).fit_transform(texts) == serial
+
+
+def test_generator_input_is_streamed_in_order(texts, serial):
+    pre = Preprocessor(progress=False, chunk_size=7)
+    assert list(pre.iter_candidates(t for t in texts)) == \
+        [pre.candidates(t) for t in texts]
+    assert Preprocessor(progress=False).fit_transform(iter(texts)) == serial
+
+
+class Counting(PyviSegmenter):
+    cache_key = "pyvi"  # same output as pyvi: may share its cache entries
+
+    def __init__(self):
+        self.calls = 0
+
+    def __call__(self, text):
+        self.calls += 1
+        return super().__call__(text)
+
+
+def test_cache_cold_then_warm(tmp_path, texts, serial):
+    cold = Preprocessor(progress=False, cache=tmp_path / "cache")
+    assert cold.fit_transform(texts) == serial
+    assert len(SegmentCache(tmp_path / "cache" / "segments.sqlite")) == len(set(texts))
+    counting = Counting()
+    warm = Preprocessor(progress=False, cache=tmp_path / "cache", segmenter=counting)
+    assert warm.fit_transform(texts) == serial
+    assert counting.calls == 0  # everything came from the cache
+    other = Preprocessor(progress=False, cache=tmp_path / "cache", segmenter=counting,
+                         tone_style="old")
+    other.fit_transform(texts[:3])
+    assert counting.calls == 3  # other settings, other keys
+
+
+def test_damaged_entries_are_recomputed(tmp_path, texts, serial):
+    path = tmp_path / "c.sqlite"
+    Preprocessor(progress=False, cache=path).fit_transform(texts)
+    with sqlite3.connect(path) as connection:
+        connection.execute("UPDATE entries SET tokens = 'hỏng' WHERE rowid IN (1, 2)")
+    with pytest.warns(UserWarning, match="2 damaged cache entries"):
+        assert Preprocessor(progress=False, cache=path).fit_transform(texts) == serial
+    assert Preprocessor(progress=False, cache=path).fit_transform(texts) == serial
+
+
+def test_damaged_cache_file_is_started_afresh(tmp_path, texts, serial):
+    path = tmp_path / "c.sqlite"
+    path.write_bytes(b"not a database" * 100)
+    with pytest.warns(UserWarning, match="damaged"):
+        assert Preprocessor(progress=False, cache=path).fit_transform(texts[:5]) == \
+            Preprocessor(progress=False).fit_transform(texts[:5])
+
+
+def test_failed_cache_write_leaves_no_entry(tmp_path):
+    cache = SegmentCache(tmp_path / "c.sqlite")
+
+    def entries():
+        yield "a", ["đảng"]
+        yield "b", ["chi_bộ"]
+        raise OSError("disk full")
+
+    with pytest.raises(OSError, match="disk full"):
+        cache.put_many(entries())
+    assert len(cache) == 0
+    cache.put_many([("a", ["đảng", "viên"]), ("e", [])])
+    assert cache.get_many(["a", "e", "z"]) == {"a": ["đảng", "viên"], "e": []}
+
+
+class DiesOnMarker(PyviSegmenter):
+    """Kills its process on one text, raises on another."""
+
+    def __call__(self, text):
+        if "CHẾT" in text:
+            os._exit(1)
+        if "LỖI" in text:
+            raise RuntimeError("cannot segment this")
+        return super().__call__(text)
+
+
+def test_a_worker_that_dies_loses_only_its_document(texts):
+    batch = texts[:6] + ["đảng viên CHẾT ở đây"] + texts[6:10] + ["LỖI"]
+    pre = Preprocessor(progress=False, n_jobs=2, chunk_size=4, segmenter=DiesOnMarker())
+    with pytest.warns(UserWarning, match=r"2 of 12 texts failed.*#6: .*died.*#11: RuntimeError"):
+        tokens = pre.fit_transform(batch)
+    assert [i for i, _ in pre.failed_] == [6, 11]
+    assert tokens[6] == [] and tokens[11] == []
+    expected = Preprocessor(progress=False).fit_transform(texts[:10])
+    assert tokens[:6] + tokens[7:11] == expected
+
+
+def test_folder_mixing_encodings(tmp_path):
+    from test_encodings import encode_cp1258
+
+    text = "Chi bộ thôn Đầm Buôn sinh hoạt định kỳ, cấp ủy quán triệt nghị quyết."
+    (tmp_path / "a.txt").write_text(text, encoding="utf-8")
+    (tmp_path / "b.txt").write_bytes(text.encode("utf-16"))
+    (tmp_path / "c.txt").write_bytes(encode_cp1258(text))
+    articles = vnparty.read_articles(tmp_path)
+    assert [a.text for a in articles] == [text] * 3
+
+
+def test_bad_parameters():
+    with pytest.raises(ValueError, match="n_jobs"):
+        Preprocessor(n_jobs=0).fit_transform(["x"])
+    with pytest.raises(TypeError, match="texts must be str"):
+        Preprocessor(progress=False).fit_transform(["đảng", None])
+
+
+def test_uncacheable_segmenter_is_said(tmp_path):
+    def segmenter(text):
+        return PyviSegmenter()(text)
+
+    with pytest.warns(UserWarning, match="cache is not used"):
+        Preprocessor(progress=False, cache=tmp_path / "c", segmenter=segmenter).fit_transform(["đảng viên"])
+
+
+def test_dask_local_cluster_gives_the_same_features(texts, serial):
+    distributed = pytest.importorskip("distributed")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the cluster's own start-up chatter
+        with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                      dashboard_address=None) as cluster, \
+                distributed.Client(cluster) as client:
+            tokens = Preprocessor(progress=False, client=client, chunk_size=8).fit_transform(texts)
+            by_address = Preprocessor(progress=False, client=cluster.scheduler_address,
+                                      chunk_size=8).fit_transform(texts[:5])
+    assert tokens == serial
+    assert by_address == Preprocessor(progress=False).fit_transform(texts[:5])
