@@ -174,3 +174,12 @@ def test_estimators_in_a_pipeline():
         lda.transform([["đảng"]])
     with pytest.raises(TypeError, match="unknown parameter"):
         LdaTopics(n_topics=3, options={"pases": 5}).fit([["a", "b"]] * 5)
+
+
+def test_large_corpus_options(tokens):
+    mini = fit_nmf(tokens, 4, minibatch=True, batch_size=16)
+    np.testing.assert_allclose(mini.doc_topic.sum(axis=1), 1)
+    assert mini.params["minibatch"] is True
+    assert mini.topic_word.tobytes() == fit_nmf(tokens, 4, minibatch=True, batch_size=16).topic_word.tobytes()
+    multicore = fit_lda(tokens, 4, workers=2, passes=3)
+    assert multicore.params["workers"] == 2 and multicore.doc_topic.shape == (len(tokens), 4)

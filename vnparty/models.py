@@ -32,12 +32,12 @@ __all__ = ["TopicModel", "fit_lda", "fit_nmf", "lda_doc_topic", "FORMAT_VERSION"
 FORMAT_VERSION = 1
 _VOCABULARY = {"min_df": 1, "max_df": 1.0, "max_features": None}
 _LDA_GENSIM = {"passes": 20, "iterations": 200, "chunksize": 2000, "alpha": None, "eta": None,
-               "decay": 0.5, "offset": 1.0, "gamma_threshold": 0.001}
+               "decay": 0.5, "offset": 1.0, "gamma_threshold": 0.001, "workers": 1}
 _LDA_SKLEARN = {"max_iter": 100, "alpha": None, "eta": None, "learning_method": "batch",
                 "batch_size": 128}
 _NMF_SKLEARN = {"init": "nndsvda", "max_iter": 1000, "tol": 1e-4, "solver": "cd",
                 "beta_loss": "frobenius", "alpha_W": 0.0, "alpha_H": "same", "l1_ratio": 0.0,
-                "sublinear_tf": True}
+                "sublinear_tf": True, "minibatch": False, "batch_size": 2048}
 
 
 def _versions() -> dict:
@@ -252,7 +252,8 @@ def fit_lda(tokens, k: int, seed: int = 0, backend: str = "gensim", **params) ->
     """Fit LDA to token lists.
 
     ``backend="gensim"`` (LdaModel; parameters passes, iterations, chunksize, alpha, eta, decay,
-    offset, gamma_threshold) or ``"sklearn"`` (LatentDirichletAllocation; max_iter, alpha, eta,
+    offset, gamma_threshold; ``workers > 1`` trains with LdaMulticore, faster on large corpora
+    but, as gensim's parallel updates interleave, not bit-for-bit reproducible) or ``"sklearn"`` (LatentDirichletAllocation; max_iter, alpha, eta,
     learning_method, batch_size). ``alpha`` and ``eta`` are symmetric priors, ``1/k`` by default.
     Vocabulary: min_df, max_df, max_features. Unknown parameters raise ``TypeError``.
 
@@ -285,13 +286,17 @@ def fit_lda(tokens, k: int, seed: int = 0, backend: str = "gensim", **params) ->
 
 
 def _gensim_lda(counts, vocabulary, k, seed, p) -> np.ndarray:
-    from gensim.models import LdaModel
+    from gensim.models import LdaModel, LdaMulticore
 
-    model = LdaModel(corpus=to_gensim_corpus(counts), id2word=dict(enumerate(vocabulary)),
-                     num_topics=k, random_state=np.random.RandomState(seed), passes=p["passes"],
-                     iterations=p["iterations"], chunksize=p["chunksize"], alpha=p["alpha"],
-                     eta=p["eta"], decay=p["decay"], offset=p["offset"],
-                     gamma_threshold=p["gamma_threshold"], eval_every=None, dtype=np.float64)
+    common = dict(corpus=to_gensim_corpus(counts), id2word=dict(enumerate(vocabulary)),
+                  num_topics=k, random_state=np.random.RandomState(seed), passes=p["passes"],
+                  iterations=p["iterations"], chunksize=p["chunksize"], alpha=p["alpha"],
+                  eta=p["eta"], decay=p["decay"], offset=p["offset"],
+                  gamma_threshold=p["gamma_threshold"], eval_every=None, dtype=np.float64)
+    if p["workers"] > 1:
+        model = LdaMulticore(workers=p["workers"], **common)
+    else:
+        model = LdaModel(**common)
     return model.state.get_lambda().astype(np.float64)
 
 
@@ -330,12 +335,13 @@ def fit_nmf(tokens, k: int, seed: int = 0, backend: str = "sklearn", **params) -
     """Fit NMF (scikit-learn) to the TF-IDF matrix of token lists.
 
     Parameters init, max_iter, tol, solver, beta_loss, alpha_W, alpha_H, l1_ratio as in
-    scikit-learn's NMF; sublinear_tf (default True) for TF-IDF; vocabulary: min_df, max_df,
-    max_features. Unknown parameters raise ``TypeError``.
+    scikit-learn's NMF; sublinear_tf (default True) for TF-IDF; ``minibatch=True`` fits
+    scikit-learn's MiniBatchNMF in batches of ``batch_size`` documents (for large corpora);
+    vocabulary: min_df, max_df, max_features. Unknown parameters raise ``TypeError``.
     """
     if backend != "sklearn":
         raise ValueError(f"fit_nmf has the 'sklearn' backend only, not {backend!r}")
-    from sklearn.decomposition import NMF
+    from sklearn.decomposition import NMF, MiniBatchNMF
     from sklearn.feature_extraction.text import TfidfTransformer
 
     vocabulary_params, p = _split_params(params, _NMF_SKLEARN, "fit_nmf")
@@ -345,10 +351,13 @@ def fit_nmf(tokens, k: int, seed: int = 0, backend: str = "sklearn", **params) -
     counts, vocabulary = document_term_matrix(docs, **vocabulary_params)
     idf = TfidfTransformer(smooth_idf=True).fit(counts).idf_.astype(np.float64)
     x = _tfidf(counts, idf, p["sublinear_tf"])
-    model = NMF(n_components=k, init=p["init"], solver=p["solver"], beta_loss=p["beta_loss"],
-                tol=p["tol"], max_iter=p["max_iter"], alpha_W=p["alpha_W"],
-                alpha_H=p["alpha_H"], l1_ratio=p["l1_ratio"],
-                random_state=np.random.RandomState(seed))
+    common = dict(n_components=k, init=p["init"], beta_loss=p["beta_loss"], tol=p["tol"],
+                  max_iter=p["max_iter"], alpha_W=p["alpha_W"], alpha_H=p["alpha_H"],
+                  l1_ratio=p["l1_ratio"], random_state=np.random.RandomState(seed))
+    if p["minibatch"]:
+        model = MiniBatchNMF(batch_size=p["batch_size"], **common)
+    else:
+        model = NMF(solver=p["solver"], **common)
     w = model.fit_transform(x)
     components = model.components_.astype(np.float64)
     return TopicModel(kind="nmf", backend="sklearn", vocabulary=vocabulary,
