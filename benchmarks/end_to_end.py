@@ -1,0 +1,145 @@
+"""End to end on VNTC (preprocess + NMF + LDA): time and peak memory at several corpus sizes,
+a cached rerun against a cold one, and vnparty's fits against gensim / scikit-learn called
+directly on the same matrix (wrapper overhead).
+
+Each measurement runs in a fresh subprocess, so its peak memory (ru_maxrss) is its own.
+
+    python benchmarks/end_to_end.py --sizes 1000 10000 33709 --jobs 2
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+from _common import commit, machine
+
+STEP = r"""
+import json, sys, time, resource, warnings
+sys.path.insert(0, {bench!r})
+warnings.simplefilter("ignore")
+from _common import vntc_texts
+import vnparty
+texts = (t for _, _, t in vntc_texts({size}))
+start = time.perf_counter()
+pre = vnparty.Preprocessor(n_jobs={jobs}, cache={cache!r}, progress=False)
+tokens = pre.fit_transform(texts)
+t_pre = time.perf_counter() - start
+start = time.perf_counter()
+nmf = vnparty.fit_nmf(tokens, 10, seed=0, min_df=5, max_df=0.5, minibatch={minibatch})
+t_nmf = time.perf_counter() - start
+t_lda = None
+if {lda}:
+    start = time.perf_counter()
+    lda = vnparty.fit_lda(tokens, 10, seed=0, min_df=5, max_df=0.5, passes=2, workers={jobs})
+    t_lda = time.perf_counter() - start
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps({{"documents": len(tokens), "tokens": sum(map(len, tokens)),
+                  "preprocess_s": t_pre, "nmf_s": t_nmf, "lda_s": t_lda, "peak_mb": peak}}))
+"""
+
+OVERHEAD = r"""
+import json, sys, time, statistics, warnings
+sys.path.insert(0, {bench!r})
+warnings.simplefilter("ignore")
+import numpy as np
+from _common import vntc_texts
+import vnparty
+from vnparty.features import document_term_matrix, to_gensim_corpus
+from sklearn.decomposition import NMF
+from sklearn.feature_extraction.text import TfidfTransformer
+from sklearn.preprocessing import normalize
+from gensim.models import LdaModel
+tokens = vnparty.Preprocessor(progress=False, cache={cache!r}).fit_transform(
+    t for _, _, t in vntc_texts({size}))
+counts, vocabulary = document_term_matrix(tokens)
+
+def direct_nmf():
+    idf = TfidfTransformer().fit(counts).idf_
+    tf = counts.astype(float)
+    tf.data = 1 + np.log(tf.data)
+    x = normalize(tf @ __import__("scipy.sparse").sparse.diags(idf))
+    NMF(10, init="nndsvda", max_iter=1000, random_state=0).fit_transform(x)
+
+def direct_lda():  # the same output as vnparty's: topics and every document's shares
+    corpus = to_gensim_corpus(counts)
+    model = LdaModel(corpus, id2word=dict(enumerate(vocabulary)), num_topics=10, random_state=0,
+                     passes=2, iterations=200, alpha=0.1, eta=0.1, eval_every=None,
+                     dtype=np.float64)
+    gamma, _ = model.inference(corpus)
+    gamma / gamma.sum(axis=1, keepdims=True)
+
+pairs = {{"nmf": (direct_nmf, lambda: vnparty.fit_nmf(tokens, 10)),
+          "lda": (direct_lda, lambda: vnparty.fit_lda(tokens, 10, passes=2))}}
+out = {{}}
+for name, (direct, wrapped) in pairs.items():
+    times = {{"direct": [], "vnparty": []}}
+    for _ in range({repeats}):  # interleaved, so both see the same machine load
+        for label, call in (("direct", direct), ("vnparty", wrapped)):
+            start = time.perf_counter(); call(); times[label].append(time.perf_counter() - start)
+    out[name] = {{k: statistics.median(v) for k, v in times.items()}}
+print(json.dumps(out))
+"""
+
+
+def run(code: str) -> dict:
+    result = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True,
+                            text=True)
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 33709])
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--overhead-size", type=int, default=2000)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--no-lda", action="store_true", help="skip LDA at the largest size")
+    parser.add_argument("--json", help="write the numbers here too")
+    args = parser.parse_args()
+    bench = str(__import__("pathlib").Path(__file__).resolve().parent)
+    print(f"machine: {machine()}\ncommit: {commit()}\ncorpus: VNTC train (first N articles in "
+          f"file order), k = 10, min_df = 5, max_df = 0.5, n_jobs = {args.jobs}\n")
+    results = {"machine": machine(), "commit": commit(), "sizes": {}, "cache": {}}
+    print(f"{'articles':>9} {'tokens':>11} {'preprocess s':>13} {'NMF s':>7} {'LDA s':>7} "
+          f"{'peak MB':>8}")
+    for size in args.sizes:
+        with tempfile.TemporaryDirectory() as cache:
+            cold = run(STEP.format(bench=bench, size=size, jobs=args.jobs, cache=cache,
+                                   minibatch=size > 10000, lda=not (args.no_lda and size == max(args.sizes))))
+            print(f"{cold['documents']:>9} {cold['tokens']:>11,} {cold['preprocess_s']:>13.1f} "
+                  f"{cold['nmf_s']:>7.1f} {cold['lda_s'] or float('nan'):>7.1f} "
+                  f"{cold['peak_mb']:>8.0f}")
+            results["sizes"][size] = cold
+            if size == max(args.sizes):
+                warm = run(STEP.format(bench=bench, size=size, jobs=args.jobs, cache=cache,
+                                       minibatch=size > 10000, lda=False))
+                cold_total = cold["preprocess_s"] + cold["nmf_s"]
+                warm_total = warm["preprocess_s"] + warm["nmf_s"]
+                results["cache"] = {"cold_s": cold_total, "warm_s": warm_total,
+                                    "ratio": warm_total / cold_total}
+                print(f"\ncached rerun (preprocess + NMF) on {size} articles: {warm_total:.1f} s "
+                      f"vs cold {cold_total:.1f} s = {100 * warm_total / cold_total:.0f}% of cold")
+    with tempfile.TemporaryDirectory() as cache:
+        overhead = run(OVERHEAD.format(bench=bench, size=args.overhead_size, cache=cache,
+                                       repeats=args.repeats))
+    results["overhead"] = overhead
+    print(f"\nwrapper overhead on {args.overhead_size} articles (median of {args.repeats}, "
+          "interleaved):")
+    for name, times in overhead.items():
+        print(f"  {name}: direct {times['direct']:.2f} s, vnparty {times['vnparty']:.2f} s, "
+              f"overhead {100 * (times['vnparty'] / times['direct'] - 1):+.0f}%")
+    if args.json:
+        with open(args.json, "w", encoding="utf-8") as handle:
+            json.dump(results, handle, indent=1)
+
+
+if __name__ == "__main__":
+    main()
