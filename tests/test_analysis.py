@@ -64,3 +64,13 @@ def test_alignment_is_one_to_one(corpus):
     assert list(itself["topic_b"]) == list(range(5))
     np.testing.assert_allclose(itself["similarity"], 1)
     assert aligned.attrs["similarity"].shape == (5, 5)
+
+
+def test_representative_units_can_pass_over_short_units(corpus):
+    _, _, tokens, frame = corpus
+    m = fit_nmf(tokens, 5)
+    reps = representative_units(m, frame, n=3, min_tokens=15)
+    lengths = dict(zip(zip(frame["article_id"], frame["unit_index"]), frame["n_tokens"]))
+    assert all(lengths[(a, i)] >= 15 for a, i in zip(reps["article_id"], reps["unit_index"]))
+    with pytest.raises(ValueError, match="unit lengths"):
+        representative_units(m, frame.drop(columns="n_tokens"), min_tokens=5)

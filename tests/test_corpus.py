@@ -232,3 +232,15 @@ def test_a_single_huge_text_is_read_with_a_warning():
         [article] = read_articles(pd.DataFrame({"text": [text]}))
     assert any("split_units" in str(w.message) for w in caught)
     assert len(article.text) == len(text.strip())
+
+
+def test_a_title_column_keeps_every_body_paragraph(articles):
+    frame = pd.DataFrame({"id": [a.id for a in articles], "title": [a.title for a in articles],
+                          "text": [a.text for a in articles]})
+    again = read_articles(frame)
+    assert [a.paragraphs for a in again] == [a.paragraphs for a in articles]
+    assert [a.title for a in again] == [a.title for a in articles]
+    # the title printed on top of the text is not a paragraph
+    on_top = read_articles(pd.DataFrame({"title": ["Xây dựng Đảng"],
+                                         "text": ["Xây dựng Đảng\n\nChi bộ họp định kỳ."]}))
+    assert on_top[0].paragraphs == ("Chi bộ họp định kỳ.",)

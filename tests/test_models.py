@@ -183,3 +183,9 @@ def test_large_corpus_options(tokens):
     assert mini.topic_word.tobytes() == fit_nmf(tokens, 4, minibatch=True, batch_size=16).topic_word.tobytes()
     multicore = fit_lda(tokens, 4, workers=2, passes=3)
     assert multicore.params["workers"] == 2 and multicore.doc_topic.shape == (len(tokens), 4)
+
+
+def test_top_weights_follow_top_words(tokens):
+    m = fit_nmf(tokens, 4)
+    for t, (words, weights) in enumerate(zip(m.top_words(6), m.top_weights(6))):
+        assert weights == [m.topic_word[t, m.vocabulary.index(w)] for w in words]

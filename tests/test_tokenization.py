@@ -73,7 +73,11 @@ def test_document_references_listed_in_order_once():
     text = ("Nghị quyết Trung ương 4 (khoá XII, XIII) và Chỉ thị số 12-CT/TU ngày 28/12/2016; "
             "10 năm thực hiện Nghị quyết số 22-NQ/TW, lại Nghị quyết số 22-NQ/TW.")
     assert document_references(text) == ["Nghị quyết Trung ương 4 (khóa XII, XIII)",
-                                         "Chỉ thị số 12-CT/TU", "Nghị quyết số 22-NQ/TW"]
+                                         "Chỉ thị 12-CT/TU", "Nghị quyết 22-NQ/TW"]
+    # a bare mention is merged into the fuller one of the same text
+    assert document_references("Nghị quyết Trung ương 4 (khóa XII) ... Nghị quyết Trung ương 4 "
+                               "và Chỉ thị số 05, Chỉ thị 05-CT/TW") == \
+        ["Nghị quyết Trung ương 4 (khóa XII)", "Chỉ thị 05-CT/TW"]
 
 
 @pytest.mark.parametrize("token, value", [("2.114", 2114), ("36.403", 36403), ("99,74%", 99.74),

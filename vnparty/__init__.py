@@ -3,11 +3,13 @@
 Importing vnparty loads no model and sets no global state; pyvi's model loads on first use.
 """
 
-from .corpus import Article, Unit, iter_articles, load_articles, read_articles, split_units
+from .corpus import (Article, Unit, bundled_data_path, iter_articles, load_articles, read_articles,
+                     split_units)
 from .analysis import (align_models, article_shares, prevalence, representative_units,
                        topic_labels, topic_table, unit_frame)
 from .estimators import LdaTopics, NmfTopics
-from .evaluation import MEASURES, coherence, perplexity, select_k, stability, topic_diversity
+from .evaluation import (MEASURES, coherence, coherence_per_topic, perplexity, select_k, stability,
+                         topic_diversity)
 from .models import TopicModel, fit_lda, fit_nmf
 from .lexicon import Lexicon, default_lexicon, document_references, is_number, parse_number
 from .normalize import normalize_text, normalize_tone_marks
@@ -18,11 +20,11 @@ from .tokenization import segment, segment_spans
 __version__ = "0.1.0"
 
 __all__ = [
-    "Article", "Unit", "load_articles", "read_articles", "iter_articles", "split_units",
+    "Article", "Unit", "bundled_data_path", "load_articles", "read_articles", "iter_articles", "split_units",
     "normalize_text", "normalize_tone_marks", "segment", "segment_spans",
     "Lexicon", "default_lexicon", "document_references", "parse_number", "is_number",
     "Stopwords", "Preprocessor", "preprocess", "TopicModel", "fit_lda", "fit_nmf",
-    "LdaTopics", "NmfTopics", "MEASURES", "coherence", "perplexity", "select_k", "stability",
+    "LdaTopics", "NmfTopics", "MEASURES", "coherence", "coherence_per_topic", "perplexity", "select_k", "stability",
     "topic_diversity", "topic_labels", "topic_table", "unit_frame", "representative_units",
     "prevalence", "article_shares", "align_models", "__version__",
 ]

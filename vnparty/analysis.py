@@ -72,13 +72,22 @@ def _rows(model: TopicModel, frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def representative_units(model: TopicModel, frame: pd.DataFrame, n: int = 3,
-                         excerpt: int = 200) -> pd.DataFrame:
+                         excerpt: int = 200, min_tokens: int = 0) -> pd.DataFrame:
     """The ``n`` units with the highest share of each topic: topic, rank, article_id,
-    unit_index, share, excerpt. ``frame`` is :func:`unit_frame` of the units the model saw."""
+    unit_index, share, excerpt. ``frame`` is :func:`unit_frame` of the units the model saw;
+    with ``min_tokens`` (needs its ``n_tokens`` column) shorter units, such as photo
+    captions, are passed over."""
     rows = _rows(model, frame)
+    eligible = np.ones(len(rows), dtype=bool)
+    if min_tokens:
+        if "n_tokens" not in rows.columns:
+            raise ValueError("min_tokens needs unit lengths: build the frame with "
+                             "unit_frame(units, articles, tokens)")
+        eligible = rows["n_tokens"].to_numpy() >= min_tokens
     out = []
     for topic in range(model.k):
-        order = np.argsort(-model.doc_topic[:, topic], kind="stable")[:n]
+        shares = np.where(eligible, model.doc_topic[:, topic], -1.0)
+        order = [i for i in np.argsort(-shares, kind="stable")[:n] if eligible[i]]
         for rank, i in enumerate(order):
             text = rows.loc[i, "text"]
             out.append({"topic": topic, "rank": rank, "article_id": rows.loc[i, "article_id"],

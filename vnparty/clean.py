@@ -84,14 +84,18 @@ def _parse_date(match: re.Match) -> dt.date | None:
         return None
 
 
-def clean_article(raw: str, *, window: int = 3) -> CleanedText:
+def clean_article(raw: str, *, window: int = 3, title: str | None = None) -> CleanedText:
     """Split a page text into title, date, byline and body paragraphs.
 
     Drops page furniture (:data:`LEFTOVER_PATTERNS`), the site prefix "(Baothanhhoa.vn) -",
     the dateline, and paragraphs printed twice: exact repeats anywhere, and near repeats
     (:func:`near_duplicate`) within ``window`` paragraphs, keeping the longer text once. A
     paragraph that begins with an earlier heading glued to it keeps only the rest.
+
+    ``title``: the title when it is known from elsewhere (a metadata column); then no line of
+    the body is taken for the title, except a first line equal to it.
     """
+    known = normalize_text(title) if title else None
     lines = [line for line in normalize_text(raw).split("\n") if line.strip()]
     dropped: list[tuple[str, str]] = []
     title = date = byline = None
@@ -115,7 +119,7 @@ def clean_article(raw: str, *, window: int = 3) -> CleanedText:
             if prefix.match(line):
                 dropped.append((prefix.match(line).group(0).strip(), "site prefix"))
                 line = prefix.sub("", line)
-        if title is None and index == 0 and _is_heading(line):
+        if index == 0 and (line == known or (known is None and _is_heading(line))):
             title = line
             continue
         body.append(line)
@@ -124,8 +128,8 @@ def clean_article(raw: str, *, window: int = 3) -> CleanedText:
     if body and _BYLINE.match(body[-1]) and len(body[-1].split()) <= 8:
         byline = _BYLINE.match(body[-1]).group(1)
         dropped.append((body.pop(), "byline"))
-    if title is None:  # no headline on top: the first heading-like paragraph is the title
-        heading = next((p for p in body if _is_heading(p) and len(p.split()) >= 4), None)
+    if title is None and known is None:  # no headline on top: a heading among the first
+        heading = next((p for p in body[:3] if _is_heading(p) and len(p.split()) >= 4), None)
         if heading is not None:
             title = heading
             body.remove(heading)
@@ -135,7 +139,7 @@ def clean_article(raw: str, *, window: int = 3) -> CleanedText:
                         body[0], re.IGNORECASE)
         if lead:
             date = _parse_date(lead)
-    return CleanedText(title, date, byline, tuple(body), tuple(dropped))
+    return CleanedText(known or title, date, byline, tuple(body), tuple(dropped))
 
 
 def _drop_repeats(paragraphs: list[str], window: int):

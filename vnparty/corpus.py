@@ -107,7 +107,7 @@ def _article(text: str, where: str, record: dict | None = None) -> Article:
                       "chunks, but topics come out better on split_units(..., unit='paragraph')",
                       stacklevel=3)
     record = dict(record or {})
-    cleaned = clean_article(text)
+    cleaned = clean_article(text, title=_none_if_empty(record.get("title")))
     if not cleaned.paragraphs and cleaned.title is None:
         raise ValueError(f"{where} holds nothing but page leftovers after cleaning")
     paragraphs = cleaned.paragraphs or (cleaned.title,)

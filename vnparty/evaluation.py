@@ -8,6 +8,7 @@ CoherenceModel, called exactly as one would call it directly.
 from __future__ import annotations
 
 import itertools
+import warnings
 from concurrent.futures import ProcessPoolExecutor
 from typing import Callable, Sequence
 
@@ -139,9 +140,14 @@ def select_k(tokens: Sequence[Sequence[str]], ks: Sequence[int], method: str = "
     Returns a tidy frame (k, method, seed, measure, value) — with a "stability" row per k, the
     mean matched top-word Jaccard of the other seeds to the first — and the recommended k.
 
-    Rule: among the k whose stability is at least ``min_stability`` (all k when none is), take
-    the one with the highest mean of the first measure (c_v by default) over seeds; ties go to
-    the smaller k. ``n_jobs`` > 1 fits in that many processes; the result does not depend on it.
+    Rule: among the k whose stability is at least ``min_stability`` (all k, with a warning,
+    when none is), take the one with the highest mean of the first measure (c_v by default)
+    over seeds; ties go to the smaller k. ``n_jobs`` > 1 fits in that many processes; the result
+    does not depend on it.
+
+    NMF with its default ``init="nndsvda"`` depends on the seed only through the randomised SVD
+    that starts it, so its stability across seeds is close to 1 by construction; to see how
+    NMF topics depend on the documents, refit on subsets of them.
     """
     if method not in _FIT:
         raise ValueError(f"method must be 'lda' or 'nmf', not {method!r}")
@@ -165,6 +171,11 @@ def select_k(tokens: Sequence[Sequence[str]], ks: Sequence[int], method: str = "
         rows.append((k, method, seeds[0], "stability", float(_matched(top).mean())))
     frame = pd.DataFrame(rows, columns=["k", "method", "seed", "measure", "value"])
     means = frame.groupby(["measure", "k"])["value"].mean()
-    stable = [k for k in ks if means["stability", k] >= min_stability] or ks
+    stable = [k for k in ks if means["stability", k] >= min_stability]
+    if not stable:
+        warnings.warn(f"no k reaches stability {min_stability} (best "
+                      f"{max(means['stability'][k] for k in ks):.2f}); k is chosen by "
+                      f"{measures[0]} alone: read the topics with care", stacklevel=2)
+        stable = ks
     best = max(stable, key=lambda k: (means[measures[0], k], -k))
     return frame, int(best)

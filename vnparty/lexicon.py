@@ -134,14 +134,20 @@ DOCUMENT_PATTERN = re.compile(
 
 
 def document_references(text: str) -> list[str]:
-    """The Party documents a text cites, in order of first mention, each once, spaces single.
+    """The Party documents a text cites, in order of first mention, each once: "số" is left
+    out and a bare reference that a fuller one of the same text completes is merged into it
+    ("Nghị quyết Trung ương 4" into "Nghị quyết Trung ương 4 (khóa XII)").
 
-    >>> document_references("theo Nghị quyết số 22-NQ/TW và Chỉ thị 05-CT/TW; Nghị quyết số 22-NQ/TW")
-    ['Nghị quyết số 22-NQ/TW', 'Chỉ thị 05-CT/TW']
+    >>> document_references("theo Nghị quyết số 22-NQ/TW và Chỉ thị 05-CT/TW; Nghị quyết 22-NQ/TW")
+    ['Nghị quyết 22-NQ/TW', 'Chỉ thị 05-CT/TW']
     """
-    found = (re.sub(r"\s+", " ", m.group(0)) for m in DOCUMENT_PATTERN.finditer(
-        normalize_tone_marks(normalize_unicode(text))))
-    return list(dict.fromkeys(found))
+    text = normalize_tone_marks(normalize_unicode(text))
+    found = [re.sub(r"\s+", " ", re.sub(r"\s+số\s+", " ", m.group(0)))
+             for m in DOCUMENT_PATTERN.finditer(text)]
+    unique = list(dict.fromkeys(found))
+    fuller = {ref: next((other for other in unique if other != ref and
+                         re.match(re.escape(ref) + r"[\s(/-]", other)), ref) for ref in unique}
+    return list(dict.fromkeys(fuller[ref] for ref in unique))
 
 
 #: "2.114", "36.403", "99,74%", "1.561/1.565": "." groups thousands, "," marks decimals.

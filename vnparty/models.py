@@ -128,6 +128,11 @@ class TopicModel:
         order = np.argsort(-self.topic_word, axis=1, kind="stable")[:, :n]
         return [[self.vocabulary[j] for j in row] for row in order]
 
+    def top_weights(self, n: int = 10) -> list[list[float]]:
+        """The weights (topic-word probabilities) of :meth:`top_words`, in the same order."""
+        order = np.argsort(-self.topic_word, axis=1, kind="stable")[:, :n]
+        return [self.topic_word[t, row].tolist() for t, row in enumerate(order)]
+
     def transform(self, tokens: Sequence[Sequence[str]]) -> np.ndarray:
         """Topic shares (n × k, rows sum to 1) of new token lists; words unseen in training
         are ignored and an empty list gets equal shares."""

@@ -19,7 +19,7 @@ import warnings
 from typing import Iterable, Iterator
 
 from sklearn.base import BaseEstimator, TransformerMixin
-from tqdm.auto import tqdm
+from tqdm import tqdm  # the plain bar: tqdm.auto warns on import in a notebook without ipywidgets
 
 from .cache import SegmentCache, text_key
 from .lexicon import Lexicon, default_lexicon, is_number

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from tqdm.auto import tqdm
+from tqdm import tqdm  # the plain bar: tqdm.auto warns on import in a notebook without ipywidgets
 
 from . import plotting
 from .analysis import (align_models, article_shares, prevalence, representative_units,
@@ -257,9 +257,7 @@ def _corpus_tables_and_figures(write, articles, units, candidates, tokens, prepr
 
 
 def _model_outputs(write, method, model, frame, glosses, titles, settings):
-    top = model.top_words(settings.top_n)
-    weights = [[model.topic_word[t, model.vocabulary.index(w)] for w in words]
-               for t, words in enumerate(top)]
+    top, weights = model.top_words(settings.top_n), model.top_weights(settings.top_n)
     labels = topic_labels(model, 3, glosses=False)
     topics = model.topics_frame(settings.top_n)
     topics["gloss"] = [glosses.get(w, "") for w in topics["word"]]
@@ -269,7 +267,7 @@ def _model_outputs(write, method, model, frame, glosses, titles, settings):
     write.csv(f"doc_topic_{method}", pd.concat([rows[["article_id", "unit_index"]], shares], axis=1))
     by_article = article_shares(model, frame)
     write.csv(f"article_shares_{method}", by_article, index=True)
-    examples = representative_units(model, frame, n=3)
+    examples = representative_units(model, frame, n=3, min_tokens=10)  # no photo captions
     write.csv(f"representative_{method}", examples)
     name = method.upper()
     titles_short = [f"{name} {t}: {label}" for t, label in enumerate(labels)]

@@ -9,6 +9,7 @@ texts into sentences (pyvi slows down on whole long documents).
 
 from __future__ import annotations
 
+import bisect
 import os
 import re
 import string
@@ -32,6 +33,7 @@ _SYLLABLE = re.compile(
 )
 _SENTENCE_END = {".", "!", "?", "...", ";"}
 MAX_CHUNK = 400  # syllables given to the CRF at once
+_LINE_BREAK = re.compile("\n")
 
 
 class Segmenter(Protocol):
@@ -45,20 +47,16 @@ def syllable_spans(text: str) -> list[Span]:
     return [m.span() for m in _SYLLABLE.finditer(text)]
 
 
-def _chunks(text: str, spans: list[Span]) -> list[list[int]]:
-    """Indices of ``spans`` cut at line breaks, after sentence ends and every MAX_CHUNK syllables."""
-    chunks, current = [], []
-    for i, (start, end) in enumerate(spans):
-        if current and ("\n" in text[spans[current[-1]][1]:start] or len(current) >= MAX_CHUNK):
-            chunks.append(current)
-            current = []
-        current.append(i)
-        if text[start:end] in _SENTENCE_END and (end == len(text) or text[end].isspace()):
-            chunks.append(current)
-            current = []
-    if current:
-        chunks.append(current)
-    return chunks
+def _chunks(text: str, spans: list[Span]) -> list[range]:
+    """Ranges of indices of ``spans``, cut at line breaks, after sentence ends and every MAX_CHUNK
+    syllables."""
+    starts = [start for start, _ in spans]
+    cuts = {bisect.bisect_left(starts, match.start()) for match in _LINE_BREAK.finditer(text)}
+    cuts.update(i + 1 for i, (start, end) in enumerate(spans) if text[start:end] in _SENTENCE_END
+                and (end == len(text) or text[end].isspace()))
+    cuts = sorted(cuts | {0, len(spans)})
+    return [range(first, min(first + MAX_CHUNK, end))
+            for start, end in zip(cuts, cuts[1:]) for first in range(start, end, MAX_CHUNK)]
 
 
 class PyviSegmenter:
@@ -76,8 +74,8 @@ class PyviSegmenter:
         crf = _pyvi_crf()
         syllables = [_syllable(text[s:e]) for s, e in spans]
         words: list[list[Span]] = []
-        for chunk in _chunks(text, spans):  # consecutive indices
-            start, end = chunk[0], chunk[-1] + 1
+        for chunk in _chunks(text, spans):
+            start, end = chunk.start, chunk.stop
             sentence = syllables[start:end]
             labels = crf.tag(sentence)
             words.append([spans[start]])
@@ -110,7 +108,7 @@ class _Syllable(NamedTuple):
 _EDGE = _Syllable("", (), ((),) * 4, ((),) * 4, False, False)  # before the first, after the last
 
 
-@lru_cache(maxsize=1 << 15)
+@lru_cache(maxsize=1 << 14)  # about 14 MB; the commonest 16,384 syllables make 99.8% of news
 def _syllable(raw: str) -> _Syllable:
     # pyvi's feature dict of a syllable as python-crfsuite turns it into attributes (to_item):
     # "name:value" for a string, "name" with weight 1.0 for True or 1.0, weight 0.0 for False.
