@@ -89,6 +89,7 @@ class SegmentCache:
         return self._connect().execute("SELECT COUNT(*) FROM entries").fetchone()[0]
 
     def close(self) -> None:
+        """Close the database connection (it reopens on next use)."""
         if self._connection is not None:
             self._connection.close()
             self._connection = None

@@ -104,6 +104,7 @@ def _positive(text: str) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``vnparty`` command and its subcommands."""
     parser = argparse.ArgumentParser(prog="vnparty", description=(
         "Themes in Vietnamese news about Party-building (xây dựng Đảng)."))
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -164,6 +165,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the ``vnparty`` command; return its exit status (2 on bad input, with a message)."""
     from .reproduce import OutputFolderError
 
     args = build_parser().parse_args(argv)

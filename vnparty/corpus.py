@@ -80,6 +80,8 @@ def _parse_date(value) -> dt.date | None:
 def load_articles() -> list[Article]:
     """The five bundled articles, cleaned, with the metadata of ``data/metadata.csv``.
 
+    Examples
+    --------
     >>> [a.id[:3] for a in load_articles()]
     ['000', '001', '002', '003', '004']
     """

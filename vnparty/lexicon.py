@@ -105,6 +105,7 @@ class Lexicon:
         return token
 
     def abbreviation_pattern(self) -> re.Pattern | None:
+        """A regex matching any abbreviation as a whole word, longest first (None if none)."""
         if not self.abbreviations:
             return None
         alternatives = "|".join(map(re.escape, sorted(self.abbreviations, key=len, reverse=True)))
@@ -138,6 +139,8 @@ def document_references(text: str) -> list[str]:
     out and a bare reference that a fuller one of the same text completes is merged into it
     ("Nghị quyết Trung ương 4" into "Nghị quyết Trung ương 4 (khóa XII)").
 
+    Examples
+    --------
     >>> document_references("theo Nghị quyết số 22-NQ/TW và Chỉ thị 05-CT/TW; Nghị quyết 22-NQ/TW")
     ['Nghị quyết 22-NQ/TW', 'Chỉ thị 05-CT/TW']
     """
@@ -159,6 +162,8 @@ _DECIMAL_COMMA = re.compile(r"\d+(?:,\d+)?")
 def parse_number(token: str) -> float | int | None:
     """The value of a number written the Vietnamese way, or ``None``.
 
+    Examples
+    --------
     >>> parse_number("2.114"), parse_number("99,74%"), parse_number("2020")
     (2114, 99.74, 2020)
     """

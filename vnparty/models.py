@@ -93,18 +93,29 @@ class TopicModel:
 
     Attributes
     ----------
-    kind : "lda" or "nmf"
-    backend : "gensim" or "sklearn"
-    vocabulary : list of str, the columns of ``topic_word``
-    topic_word : array (k, V), rows sum to 1
-    doc_topic : array (n, k), rows sum to 1, one row per non-empty training document
-    doc_index : array (n,), position of each row in the token lists given to ``fit``
-    weights : array (k, V), what ``transform`` needs: LDA's Dirichlet parameters (lambda) or
-        NMF's unnormalised components
-    idf : array (V,) or None, NMF's inverse document frequencies
-    params : dict, every parameter of the fit, defaults included
+    kind : str
+        "lda" or "nmf".
+    backend : str
+        "gensim" or "sklearn".
+    vocabulary : list of str
+        The columns of ``topic_word``.
+    topic_word : numpy.ndarray
+        (k, V), rows sum to 1.
+    doc_topic : numpy.ndarray
+        (n, k), rows sum to 1, one row per non-empty training document.
+    doc_index : numpy.ndarray
+        (n,), position of each row in the token lists given to ``fit``.
+    weights : numpy.ndarray
+        (k, V), what ``transform`` needs: LDA's Dirichlet parameters (lambda) or NMF's
+        unnormalised components.
+    idf : numpy.ndarray or None
+        (V,), NMF's inverse document frequencies.
+    params : dict
+        Every parameter of the fit, defaults included.
     seed : int
-    versions : dict, versions of vnparty, its dependencies and Python at fit time
+        The seed of the fit.
+    versions : dict
+        Versions of vnparty, its dependencies and Python at fit time.
     """
 
     kind: str
@@ -262,6 +273,8 @@ def fit_lda(tokens, k: int, seed: int = 0, backend: str = "gensim", **params) ->
     learning_method, batch_size). ``alpha`` and ``eta`` are symmetric priors, ``1/k`` by default.
     Vocabulary: min_df, max_df, max_features. Unknown parameters raise ``TypeError``.
 
+    Examples
+    --------
     >>> m = fit_lda([["chi_bộ", "đảng_viên"], ["cấp_ủy", "kiểm_tra"]] * 5, k=2, seed=0)
     >>> m.doc_topic.shape, bool(np.allclose(m.doc_topic.sum(axis=1), 1))
     ((10, 2), True)

@@ -86,6 +86,8 @@ def _move_tone(match: re.Match, style: str) -> str:
 def normalize_tone_marks(text: str, *, style: str = "new") -> str:
     """Put the tone of open oa / oe / uy syllables in one place, keeping every tone mark.
 
+    Examples
+    --------
     >>> normalize_tone_marks("nhất thể hoá cấp uỷ quý giá")
     'nhất thể hóa cấp ủy quý giá'
     >>> normalize_tone_marks("Hóa THỦY", style="old")
@@ -101,6 +103,8 @@ def normalize_text(text: str, *, tone_style: str = "new", quotes: bool = True) -
     """The canonical form used before segmentation: NFC, Đ not Ð, one tone-mark style, clean
     spaces and, unless ``quotes=False``, straight quotes. Idempotent; never removes tone marks.
 
+    Examples
+    --------
     >>> normalize_text("nhất thể hoá  cấp\\u00a0uỷ quý giá")
     'nhất thể hóa cấp ủy quý giá'
     """

@@ -48,14 +48,17 @@ class Preprocessor(TransformerMixin, BaseEstimator):
         Generic, protected and domain layers; the bundled ones by default.
     expand_abbreviations : bool
         Turn "KT-XH", "BTV" … into the words they stand for, so both spellings count as one.
-    drop_punctuation, drop_numbers : bool
-        Drop tokens with no letter or digit, and numbers, dates and percentages.
+    drop_punctuation : bool
+        Drop tokens with no letter or digit.
+    drop_numbers : bool
+        Drop numbers, dates and percentages.
     min_length : int
         Drop tokens shorter than this many characters (one-letter leftovers by default).
-    max_df, min_documents : float, int
+    max_df : float
         ``fit`` adds a corpus layer of stopwords: words in more than ``max_df`` of the
-        documents, when there are at least ``min_documents`` documents; lexicon terms are
-        never in it.
+        documents (lexicon terms are never in it) ...
+    min_documents : int
+        ... when there are at least ``min_documents`` documents.
     progress : bool or None
         Show a progress bar; ``None`` shows one for more than 200 texts.
     n_jobs : int
@@ -68,6 +71,8 @@ class Preprocessor(TransformerMixin, BaseEstimator):
     chunk_size : int
         Texts per task sent to a process or to the cluster.
 
+    Notes
+    -----
     A text whose processing fails (or kills its worker process) gives an empty token list; the
     failures are listed in ``failed_`` as ``(position, error)`` and named in a warning.
 
@@ -285,6 +290,8 @@ def _candidates_of(preprocessor: Preprocessor, texts: list) -> list:
 def preprocess(texts: Iterable[str], **params) -> list[list[str]]:
     """The default modelling features of each text (see :class:`Preprocessor` for ``params``).
 
+    Examples
+    --------
     >>> preprocess(["Huyện uỷ ban hành Nghị quyết về công tác phát triển đảng viên."])
     [['huyện_ủy', 'ban_hành', 'nghị_quyết', 'phát_triển_đảng_viên']]
     """

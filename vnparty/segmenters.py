@@ -16,6 +16,7 @@ import string
 import tempfile
 import unicodedata
 from functools import lru_cache
+from operator import add
 from typing import NamedTuple, Protocol
 
 __all__ = ["Segmenter", "PyviSegmenter", "UnderthesaSegmenter", "syllable_spans"]
@@ -72,12 +73,13 @@ class PyviSegmenter:
         if not spans:
             return []
         crf = _pyvi_crf()
+        tag, items = crf.tagger.tag, crf.items
         syllables = [_syllable(text[s:e]) for s, e in spans]
         words: list[list[Span]] = []
         for chunk in _chunks(text, spans):
             start, end = chunk.start, chunk.stop
             sentence = syllables[start:end]
-            labels = crf.tag(sentence)
+            labels = tag(items(sentence))
             words.append([spans[start]])
             # pyvi's rule for joining a syllable tagged I_W to the one before (tokenize): neither
             # is punctuation or starts with a digit, and no capital follows a small letter
@@ -112,16 +114,17 @@ _EDGE = _Syllable("", (), ((),) * 4, ((),) * 4, False, False)  # before the firs
 def _syllable(raw: str) -> _Syllable:
     # pyvi's feature dict of a syllable as python-crfsuite turns it into attributes (to_item):
     # "name:value" for a string, "name" with weight 1.0 for True or 1.0, weight 0.0 for False.
-    # Attributes of weight 0 and attributes the model does not know add nothing to any score,
-    # so they are left out; the order of the others is kept, since crfsuite adds up the weights
-    # in that order.
+    # Attributes of weight 0 and attributes the model does not know (crfsuite reads a name up to
+    # its first NUL) add nothing to any score, so they are left out; the order of the others is
+    # kept, since crfsuite adds up the weights in that order.
     word = unicodedata.normalize("NFC", raw)
     lower, upper, title = word.lower(), word.isupper(), word.istitle()
     value = lower.encode("utf-8")
     known = _pyvi_crf().attributes
 
     def kept(*pairs):
-        return tuple(name for name, on in pairs if on and (known is None or name in known))
+        return tuple(name for name, on in pairs
+                     if on and (known is None or name.split(b"\0", 1)[0] in known))
 
     def with_grams(base, bi_gram, tri_gram):
         return base, base + (bi_gram,), base + (tri_gram,), base + (bi_gram, tri_gram)
@@ -150,21 +153,17 @@ class _PyviCRF:
         self.tri_grams = tokenizer.tri_grams
         self.tri_starts = {gram.rsplit(" ", 1)[0] for gram in self.tri_grams}
 
-    def tag(self, syllables: list[_Syllable]) -> list[str]:
-        return self.tagger.tag(self.items(syllables))
-
     def items(self, syllables: list[_Syllable]) -> list[tuple[bytes, ...]]:
         """The attributes of ``ViTokenizer.sent2features``, position by position, in its order."""
         lower = [s.lower for s in syllables]
         pairs = [f"{a} {b}" for a, b in zip(lower, lower[1:])]  # syllables i, i+1
-        bi = [pair in self.bi_grams for pair in pairs]
+        bi = list(map(self.bi_grams.__contains__, pairs))
         tri = [2 * (pair in self.tri_starts and f"{pair} {c}" in self.tri_grams)  # i, i+1, i+2
                for pair, c in zip(pairs, lower[2:])]
-        left_codes = [0] + [b + t for b, t in zip(bi, [0] + tri)]   # pairs, triples ending at i
-        right_codes = [b + t for b, t in zip(bi, tri + [0])] + [0]  # ... and starting at i
-        before, after = [_EDGE] + syllables[:-1], syllables[1:] + [_EDGE]
-        return [s.own + p.left[l] + n.right[r] for s, p, l, n, r
-                in zip(syllables, before, left_codes, after, right_codes)]
+        left_codes = [0, *map(add, bi, [0, *tri])]   # bigram + trigram ending at i
+        right_codes = [*map(add, bi, [*tri, 0]), 0]  # ... and starting at i
+        return [s.own + p.left[l] + n.right[r] for s, p, l, n, r in zip(
+            syllables, [_EDGE, *syllables], left_codes, [*syllables[1:], _EDGE], right_codes)]
 
 
 def _model_attributes(tagger) -> frozenset[bytes] | None:

@@ -39,6 +39,8 @@ def segment(text: str, *, lexicon: Lexicon | None = None,
     """Every word of ``text`` in order, punctuation included, nothing dropped or changed: the
     syllables of a word are joined by "_" and the original casing is kept.
 
+    Examples
+    --------
     >>> segment("Huyện ủy ban hành Nghị quyết số 22-NQ/TW về cấp ủy.")
     ['Huyện_ủy', 'ban_hành', 'Nghị_quyết_số_22-NQ/TW', 'về', 'cấp_ủy', '.']
     """
