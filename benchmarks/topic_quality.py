@@ -244,7 +244,6 @@ def main(argv=None) -> int:
 
     pipelines = {"naive": (tokens_naive, prep_naive), "vnparty": (tokens_vnp, prep_vnp)}
     # Ablation of the stopword layers: vnparty's preprocessing without its Party-news domain list.
-    tokens_nodomain = None
     if not args.no_extra:
         t = time.perf_counter()
         tokens_nodomain = vnparty.preprocess(texts, progress=False,
@@ -252,6 +251,14 @@ def main(argv=None) -> int:
         pipelines["vnparty-no-domain"] = (tokens_nodomain, time.perf_counter() - t)
         print(f"vnparty (no domain stopwords) preprocessing: "
               f"{pipelines['vnparty-no-domain'][1]:.1f}s", file=sys.stderr)
+        # ... and without its protected list (bác, tự, cấp, cao, chính, thường, bộ, nhà, nước
+        # are then removed as generic stopwords, as in the naive pipeline)
+        t = time.perf_counter()
+        tokens_noprotected = vnparty.preprocess(texts, progress=False,
+                                                stopwords=vnparty.Stopwords(protected=()))
+        pipelines["vnparty-no-protected"] = (tokens_noprotected, time.perf_counter() - t)
+        print(f"vnparty (no protected words) preprocessing: "
+              f"{pipelines['vnparty-no-protected'][1]:.1f}s", file=sys.stderr)
 
     k, seed = args.k, args.seed
     runs = [  # (name, tokens key, callable returning (labels, top, vocabulary), group)
@@ -287,6 +294,12 @@ def main(argv=None) -> int:
             ("ablation: vnparty NMF fit on naive tokens", "naive", nmf(), "ablation"),
             ("ablation: vnparty LDA, no domain stopwords", "vnparty-no-domain", lda(), "ablation"),
             ("ablation: vnparty NMF, no domain stopwords", "vnparty-no-domain", nmf(), "ablation"),
+            ("ablation: vnparty LDA, no protected words", "vnparty-no-protected", lda(),
+             "ablation"),
+            ("ablation: vnparty NMF, no protected words", "vnparty-no-protected", nmf(),
+             "ablation"),
+            ("ablation: vnparty LDA, no protected words, min_df=5 max_df=0.5",
+             "vnparty-no-protected", lda(min_df=5, max_df=0.5), "ablation"),
         ]
 
     rows = []
