@@ -93,16 +93,19 @@ class Lexicon:
 
     def gloss(self, token: str) -> str | None:
         """English gloss of a segmented token (``"cấp_ủy"``), or ``None``."""
-        if token in self.abbreviations:
-            return self.abbreviations[token][1]
+        abbreviation = self._abbreviation(token)
+        if abbreviation:
+            return abbreviation[1]
         return self.terms.get(tuple(_word_key(token).split("_")))
+
+    def _abbreviation(self, token: str) -> tuple[str, str] | None:
+        return self.abbreviations.get(token) or self.abbreviations.get(token.replace("_", " "))
 
     def expand(self, token: str) -> str:
         """The segmented expansion of an abbreviation (``"KT-XH"`` → ``"kinh_tế_-_xã_hội"``);
         any other token is returned unchanged."""
-        if token in self.abbreviations:
-            return self.abbreviations[token][0].replace(" ", "_")
-        return token
+        abbreviation = self._abbreviation(token)
+        return abbreviation[0].replace(" ", "_") if abbreviation and abbreviation[0] else token
 
     def abbreviation_pattern(self) -> re.Pattern | None:
         """A regex matching any abbreviation as a whole word, longest first (None if none)."""
