@@ -24,13 +24,13 @@ __all__ = ["Segmenter", "PyviSegmenter", "UnderthesaSegmenter", "syllable_spans"
 Span = tuple[int, int]
 
 # pyvi's syllable pattern (ViTokenizer.sylabelize) with "\n" left out (lines are cut before) and
-# combining marks kept inside a syllable, so that text that is not NFC is not torn apart.
-_W = r"(?:\w[\u0300-\u036f]*)"
+# combining marks kept inside a syllable (after its first character), so that text that is not
+# NFC is not torn apart.
 _SYLLABLE = re.compile(
     r"[A-ZĐ]+\.|Tp\.|Mr\.|Mrs\.|Ms\.|Dr\.|ThS\."
     r"|==>|->|\.\.\.|>>"
-    rf"|\w+://[^\s]+|[a-zA-Z0-9_.+-]+@(?:[a-zA-Z0-9-]+\.)+[a-zA-Z0-9-]+"
-    rf"|\d+(?:[\.,_]\d+)+|[^\w\s]|{_W}+"
+    r"|\w+://[^\s]+|[a-zA-Z0-9_.+-]+@(?:[a-zA-Z0-9-]+\.)+[a-zA-Z0-9-]+"
+    r"|\d+(?:[\.,_]\d+)+|[^\w\s]|\w[\w\u0300-\u036f]*"
 )
 _SENTENCE_END = {".", "!", "?", "...", ";"}
 MAX_CHUNK = 400  # syllables given to the CRF at once
