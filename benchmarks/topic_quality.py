@@ -243,22 +243,15 @@ def main(argv=None) -> int:
     print(f"vnparty preprocessing: {prep_vnp:.1f}s", file=sys.stderr)
 
     pipelines = {"naive": (tokens_naive, prep_naive), "vnparty": (tokens_vnp, prep_vnp)}
-    # Ablation of the stopword layers: vnparty's preprocessing without its Party-news domain list.
+    # Ablation of the stopword layers: vnparty's preprocessing without its Party-news domain
+    # list, and without its protected list (those words are then removed as generic stopwords).
     if not args.no_extra:
-        t = time.perf_counter()
-        tokens_nodomain = vnparty.preprocess(texts, progress=False,
-                                             stopwords=vnparty.Stopwords(domain=()))
-        pipelines["vnparty-no-domain"] = (tokens_nodomain, time.perf_counter() - t)
-        print(f"vnparty (no domain stopwords) preprocessing: "
-              f"{pipelines['vnparty-no-domain'][1]:.1f}s", file=sys.stderr)
-        # ... and without its protected list (bác, tự, cấp, cao, chính, thường, bộ, nhà, nước
-        # are then removed as generic stopwords, as in the naive pipeline)
-        t = time.perf_counter()
-        tokens_noprotected = vnparty.preprocess(texts, progress=False,
-                                                stopwords=vnparty.Stopwords(protected=()))
-        pipelines["vnparty-no-protected"] = (tokens_noprotected, time.perf_counter() - t)
-        print(f"vnparty (no protected words) preprocessing: "
-              f"{pipelines['vnparty-no-protected'][1]:.1f}s", file=sys.stderr)
+        for name, stopwords in (("vnparty-no-domain", vnparty.Stopwords(domain=())),
+                                ("vnparty-no-protected", vnparty.Stopwords(protected=()))):
+            t = time.perf_counter()
+            tokens_ablated = vnparty.preprocess(texts, progress=False, stopwords=stopwords)
+            pipelines[name] = (tokens_ablated, time.perf_counter() - t)
+            print(f"{name} preprocessing: {pipelines[name][1]:.1f}s", file=sys.stderr)
 
     k, seed = args.k, args.seed
     runs = [  # (name, tokens key, callable returning (labels, top, vocabulary), group)
