@@ -780,7 +780,8 @@ What to notice:
   (ideology against "self-evolution") together across the years.
 * Article 001 mentions that resolution twice, in full and later shortened to *Nghị quyết Trung
   ương 4*; `document_references` folds the bare mention into the fuller one of the same text, so
-  001 has one row. It merges only within one text, and only a bare mention into a fuller one.
+  that resolution has one row for 001. It merges only within one text, and only a bare mention
+  into a fuller one.
 * The 2024 article from Châu Thành (003) cites *Chỉ thị 05-CT/TW* (on studying and following Hồ
   Chí Minh's thought, ethics and style) and *Kết luận 21-KL/TW* (a conclusion of the 13th Central
   Committee on building and rectifying the Party and the political system); the 2019 article from
@@ -793,9 +794,8 @@ What to notice:
   congresses of Party cells in the same term as the election of village heads, which is the
   subject of much of this article (half of its text is topic 1, with *trưởng_thôn*, village
   head, and *bí_thư_chi_bộ*, Party cell secretary). Articles 000 and 004 cite their district
-  Party congress resolutions (*Nghị quyết Đại hội Đảng bộ huyện*). Article 001 names one too,
-  as *Nghị quyết Đại hội Đảng bộ huyện khóa XXV*, but `document_references` recognises a
-  congress resolution only with its number written *lần thứ …* ("the …th"), and misses it.
+  Party congress resolutions (*Nghị quyết Đại hội Đảng bộ huyện*), and so does 001, by the
+  congress's term rather than its number: *Nghị quyết Đại hội Đảng bộ huyện khóa XXV*.
 
 ''')]
 

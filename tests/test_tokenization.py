@@ -74,6 +74,8 @@ def test_document_references_listed_in_order_once():
             "10 năm thực hiện Nghị quyết số 22-NQ/TW, lại Nghị quyết số 22-NQ/TW.")
     assert document_references(text) == ["Nghị quyết Trung ương 4 (khóa XII, XIII)",
                                          "Chỉ thị 12-CT/TU", "Nghị quyết 22-NQ/TW"]
+    assert document_references("theo Nghị quyết Đại hội Đảng bộ huyện khóa XXV, nhiệm kỳ 2020-2025") \
+        == ["Nghị quyết Đại hội Đảng bộ huyện khóa XXV"]
     # a bare mention is merged into the fuller one of the same text
     assert document_references("Nghị quyết Trung ương 4 (khóa XII) ... Nghị quyết Trung ương 4 "
                                "và Chỉ thị số 05, Chỉ thị 05-CT/TW") == \

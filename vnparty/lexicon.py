@@ -126,14 +126,15 @@ def default_lexicon() -> Lexicon:
 _KIND = r"(?:Nghị quyết|Chỉ thị|Kết luận|Quy định|Quyết định|Hướng dẫn|Thông tri|Quy chế)"
 _ROMAN = r"[IVXL]+"
 #: A reference to a Party document: "Nghị quyết số 22-NQ/TW", "Chỉ thị 05-CT/TW",
-#: "Kết luận 21-KL/TW", "Nghị quyết Trung ương 4 (khóa XII)", "Nghị quyết Đại hội ... lần thứ XXIV".
+#: "Kết luận 21-KL/TW", "Nghị quyết Trung ương 4 (khóa XII)", "Nghị quyết Đại hội ... lần thứ XXIV",
+#: "Nghị quyết Đại hội Đảng bộ huyện khóa XXV".
 DOCUMENT_PATTERN = re.compile(
     rf"(?<!\w){_KIND}"
     rf"(?:[ ]+số)?[ ]+\d+(?:[-–][A-ZĐ]+)?(?:/(?:T\.Ư|[A-ZĐƯ]+))?(?!\w)"
     rf"|(?<!\w)Nghị quyết[ ]+(?:Hội nghị[ ]+)?(?:Trung ương|TƯ|T\.Ư|TW)[ ]+\d+"
     rf"(?:[ ]*\((?:khóa|khoá|Khóa|Khoá)[ ]+{_ROMAN}(?:,[ ]*{_ROMAN})*\))?"
     rf"|(?<!\w)Nghị quyết[ ]+Đại hội(?:[ ]+(?:Đảng|đảng)(?:[ ]+bộ)?(?:[ ]+(?:huyện|tỉnh|thành phố|xã))?)?"
-    rf"[ ]+lần[ ]+thứ[ ]+{_ROMAN}(?!\w)"
+    rf"[ ]+(?:lần[ ]+thứ|khóa|khoá)[ ]+{_ROMAN}(?!\w)"
 )
 
 
