@@ -12,6 +12,8 @@ A token is its span of the text with each run of white space replaced by "_".
 
 from __future__ import annotations
 
+import functools
+import itertools
 import re
 
 from .lexicon import DOCUMENT_PATTERN, NUMBER_PATTERN, Lexicon, default_lexicon, syllable_key
@@ -21,7 +23,6 @@ __all__ = ["segment", "segment_spans"]
 
 Span = tuple[int, int]
 _DEFAULT_SEGMENTER = PyviSegmenter()
-_SPACE = re.compile(r"\s+")
 _CAPS_PERIOD = re.compile(r"[A-ZĐ]{2,}\.")
 
 
@@ -44,7 +45,7 @@ def segment(text: str, *, lexicon: Lexicon | None = None,
     >>> segment("Huyện ủy ban hành Nghị quyết số 22-NQ/TW về cấp ủy.")
     ['Huyện_ủy', 'ban_hành', 'Nghị_quyết_số_22-NQ/TW', 'về', 'cấp_ủy', '.']
     """
-    return [_SPACE.sub("_", text[s:e]) for s, e in segment_spans(
+    return ["_".join(text[s:e].split()) for s, e in segment_spans(  # white space runs -> "_"
         text, lexicon=lexicon, segmenter=segmenter)]
 
 
@@ -78,8 +79,8 @@ def _split_final_periods(text: str, words: list[list[Span]]) -> list[list[Span]]
     for word in words:
         out.append([])
         for start, end in word:
-            if (_CAPS_PERIOD.fullmatch(text, start, end)
-                    and (end == len(text) or text[end].isspace())):
+            if (text[end - 1] == "." and (end == len(text) or text[end].isspace())
+                    and _CAPS_PERIOD.fullmatch(text, start, end)):
                 out[-1].append((start, end - 1))
                 out.append([(end - 1, end)])
                 out.append([])
@@ -89,7 +90,7 @@ def _split_final_periods(text: str, words: list[list[Span]]) -> list[list[Span]]
 
 
 def _is_word(piece: str) -> bool:
-    return any(ch.isalnum() for ch in piece)
+    return piece[:1].isalnum() or any(ch.isalnum() for ch in piece)
 
 
 def _free_groups(text: str, syllables: list[Span], owner: list[int]) -> list[tuple]:
@@ -122,27 +123,30 @@ def _lexicon_matches(text, syllables, taken, lexicon) -> list[tuple[int, int]]:
     does not take a syllable from a better reading ("xây dựng Đảng bộ" is xây_dựng Đảng_bộ, not
     xây_dựng_Đảng bộ). Best reading: most syllables inside known words, then inside lexicon
     terms, then fewest words. Never across a line break or a forced token."""
-    longest = max(lexicon.max_length, 3)
     if lexicon.max_length < 2:
         return []
-    dictionary = pyvi_dictionary()
+    terms, term_starts = lexicon.terms, _term_starts(lexicon)
+    dictionary, dictionary_starts = pyvi_dictionary(), _dictionary_starts()
     keys = [syllable_key(text[s:e]) for s, e in syllables]
     n = len(keys)
+    blocked = list(itertools.accumulate(taken, initial=0))  # forced syllables before i
+    breaks = list(itertools.accumulate(  # line breaks between syllables before i
+        ("\n" in text[syllables[k][1]:syllables[k + 1][0]] for k in range(n - 1)), initial=0))
     best = [(0, 0, 0)] * (n + 1)  # (in known words, in terms, -words) from position i on
     choice = [(0, False)] * (n + 1)
     for i in range(n - 1, -1, -1):
         best[i], choice[i] = best[i + 1], (0, False)
-        for length in range(min(longest, n - i), 1, -1):
-            span = range(i, i + length)
-            if any(taken[k] for k in span) or any(
-                    "\n" in text[syllables[k][1]:syllables[k + 1][0]] for k in span[:-1]):
+        lengths = term_starts.get(keys[i], _NONE) | dictionary_starts.get(keys[i], _NONE)
+        for length in sorted(lengths, reverse=True):
+            if i + length > n or blocked[i + length] - blocked[i] \
+                    or breaks[i + length - 1] - breaks[i]:
                 continue
             words = tuple(keys[i:i + length])
-            is_term = words in lexicon.terms
+            is_term = words in terms
             if not is_term and " ".join(words) not in dictionary:
                 continue
-            known, terms, count = best[i + length]
-            candidate = (known + length, terms + length * is_term, count - 1)
+            known, in_terms, count = best[i + length]
+            candidate = (known + length, in_terms + length * is_term, count - 1)
             if candidate > best[i]:
                 best[i], choice[i] = candidate, (length, is_term)
     matches, i = [], 0
@@ -152,6 +156,32 @@ def _lexicon_matches(text, syllables, taken, lexicon) -> list[tuple[int, int]]:
             matches.append((i, i + length - 1))
         i += length or 1
     return matches
+
+
+_NONE: frozenset = frozenset()
+_TERM_STARTS: dict[str, dict[str, frozenset]] = {}
+
+
+def _term_starts(lexicon: Lexicon) -> dict[str, frozenset]:
+    """First syllable of each term -> the lengths of the terms it starts (cached per lexicon)."""
+    key = lexicon.fingerprint()
+    if key not in _TERM_STARTS:
+        starts: dict[str, set] = {}
+        for term in lexicon.terms:
+            if len(term) > 1:
+                starts.setdefault(term[0], set()).add(len(term))
+        _TERM_STARTS[key] = {k: frozenset(v) for k, v in starts.items()}
+    return _TERM_STARTS[key]
+
+
+@functools.lru_cache(maxsize=1)
+def _dictionary_starts() -> dict[str, frozenset]:
+    """First syllable of each word of pyvi's dictionary -> the lengths of those words."""
+    starts: dict[str, set] = {}
+    for word in pyvi_dictionary():
+        parts = word.split(" ")
+        starts.setdefault(parts[0], set()).add(len(parts))
+    return {k: frozenset(v) for k, v in starts.items()}
 
 
 def _rejoin_fragments(text, syllables, owner, group, forced) -> None:
