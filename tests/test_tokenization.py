@@ -144,3 +144,19 @@ def test_long_text_is_cut_into_bounded_chunks():
     chunks = _chunks(text, spans)
     assert max(map(len, chunks)) == MAX_CHUNK
     assert sum(map(len, chunks)) == len(spans)
+
+
+def test_underthesea_adapter_aligns_words_to_the_text(monkeypatch):
+    import sys
+    import types
+
+    from vnparty.segmenters import UndertheseaSegmenter
+
+    fake = types.ModuleType("underthesea")  # underthesea's output shape: words, syllables by space
+    fake.word_tokenize = lambda text: ["Chi bộ", "họp", "định kỳ"]
+    monkeypatch.setitem(sys.modules, "underthesea", fake)
+    text = "Chi bộ  họp định kỳ, cấp ủy dự."
+    tokens = segment(text, segmenter=UndertheseaSegmenter())
+    # words it missed (", cấp ủy dự .") are kept, and the lexicon still joins cấp_ủy
+    assert tokens == ["Chi_bộ", "họp", "định_kỳ", ",", "cấp_ủy", "dự", "."]
+    assert kept_characters("".join(tokens)) == kept_characters(text)

@@ -19,7 +19,7 @@ from functools import lru_cache
 from operator import add
 from typing import NamedTuple, Protocol
 
-__all__ = ["Segmenter", "PyviSegmenter", "UnderthesaSegmenter", "syllable_spans"]
+__all__ = ["Segmenter", "PyviSegmenter", "UndertheseaSegmenter", "syllable_spans"]
 
 Span = tuple[int, int]
 
@@ -211,7 +211,7 @@ def pyvi_dictionary() -> frozenset[str]:
     return frozenset(_pyvi().bi_grams | _pyvi().tri_grams)
 
 
-class UnderthesaSegmenter:
+class UndertheseaSegmenter:
     """underthesea's ``word_tokenize`` behind the same interface (``pip install
     "vnparty[underthesea]"``)."""
 
@@ -219,7 +219,7 @@ class UnderthesaSegmenter:
         try:
             from underthesea import word_tokenize
         except ImportError as error:  # pragma: no cover - depends on the extra
-            raise ImportError("UnderthesaSegmenter needs underthesea: "
+            raise ImportError("UndertheseaSegmenter needs underthesea: "
                               'pip install "vnparty[underthesea]"') from error
         self._tokenize = word_tokenize
 
@@ -238,7 +238,7 @@ class UnderthesaSegmenter:
         return _cover(text, words)
 
     def __repr__(self) -> str:
-        return "UnderthesaSegmenter()"
+        return "UndertheseaSegmenter()"
 
 
 def _cover(text: str, words: list[list[Span]]) -> list[list[Span]]:
