@@ -421,11 +421,11 @@ print(nmf)
 pd.DataFrame({"LDA": [" ".join(w) for w in lda.top_words(7)],
               "NMF": [" ".join(w) for w in nmf.top_words(7)]})
 '''), md('''
-Notice that *đảng_viên* (Party member) is among the top words of five LDA topics, and *đảng*
-(the Party), *đảng_bộ* (Party organisation) and *huyện_ủy* (district Party committee) recur too: LDA weighs words by how often they
-occur, and these occur everywhere. NMF works on TF-IDF, which weighs such words down, so its
-topics lead with rarer, more specific words (*kiểm_tra*, inspection; *trưởng_thôn*, village
-head; *điều_lệ_đảng*, the Party Statutes).
+Notice that *đảng_viên* (Party member), *đảng* (the Party) and *cán_bộ* (cadre) are each among
+the top words of three LDA topics, and *đảng_bộ* (Party organisation) and *huyện_ủy* (district
+Party committee) of two: LDA weighs words by how often they occur, and these occur everywhere.
+NMF works on TF-IDF, which weighs such words down, so its topics lead with rarer, more specific
+words (*kiểm_tra*, inspection; *trưởng_thôn*, village head; *điều_lệ_đảng*, the Party Statutes).
 
 ## Which topic matches which
 
@@ -442,11 +442,12 @@ pd.DataFrame(alignment.attrs["similarity"]).round(2).rename_axis(index="LDA", co
 '''), md('''
 Read the matrix row by row: a row with one clear maximum is an LDA topic that NMF also finds; a
 row with several middling values is an LDA topic that mixes what NMF keeps apart. Here the
-matched pairs have a similarity between 0.38 and 0.80, and no pair is close to 1: the two models
-cut the corpus into six pieces in different places. LDA 2 has no clear maximum at all (0.33 to
-0.53), and the assignment pairs it with NMF 4 at 0.38 only because every topic must get a
-partner. Read the columns too: NMF's topic 4 (Lộc Hà's review of the Party Statutes) matches no
-LDA topic better than 0.44. Where do its words, and the paragraphs of article 004, go in LDA?
+matched pairs have a similarity between 0.51 and 0.85, and only one pair passes 0.8: the two
+models cut the corpus into six pieces in different places. LDA 1 and LDA 2 have no clear
+maximum (0.62 and 0.59; 0.54 and 0.51), and LDA 5 is closer to NMF 1 (0.68) than to NMF 5
+(0.64), the partner the assignment gives it because every topic must get one partner. Read the
+columns too: NMF's topic 4 (Lộc Hà's review of the Party Statutes) has one clear partner, LDA 0
+(0.70; no other LDA topic above 0.35). Do its words, and the paragraphs of article 004, go there?
 '''), code('''
 statutes = {"lộc_hà", "thi_hành", "điều_lệ_đảng"}
 for topic, words in enumerate(lda.top_words(10)):
@@ -457,10 +458,14 @@ print("\\nlargest topic of each paragraph of article 004")
 print("  NMF:", nmf.doc_topic[in_004].argmax(axis=1).tolist())
 print("  LDA:", lda.doc_topic[in_004].argmax(axis=1).tolist())
 '''), md('''
-None of *lộc_hà*, *thi_hành* (to implement) and *điều_lệ_đảng* (the Party Statutes) makes an
-LDA top 10, and the six paragraphs of article 004, three of which NMF gives to its topic 4,
-land in six different LDA topics: with six topics, LDA has spread the Lộc Hà conference over
-themes it shares with the other articles.
+Of the three words, only *lộc_hà* makes an LDA top 10: it is the third word of LDA 0, with
+*tỉnh_ủy* (provincial Party committee), *ban_tuyên_giáo* (propaganda and education commission)
+and *hội_nghị* (conference); *thi_hành* (to implement) and *điều_lệ_đảng* (the Party Statutes)
+do not. Of the six paragraphs of article 004, NMF gives three to its topic 4 and LDA two to its
+topic 0 (paragraphs 0 and 5, the opening and the provincial speaker's address, both among
+NMF's three); the other four land in three other LDA topics. LDA 0 also takes a paragraph of 000 and a short one of 002, and its
+best paragraph (000:5, below) is Đầm Hà's: LDA finds the Lộc Hà conference, but more loosely
+than NMF.
 
 ## How good are the topics? Coherence and diversity
 
@@ -513,18 +518,22 @@ sentence.
 
 ## What each finds
 
-* Both find **inspection and discipline** (LDA 3 and NMF 0, similarity 0.80, the closest pair),
+* Both find **inspection and discipline** (LDA 3 and NMF 0, similarity 0.85, the closest pair),
   although LDA's best paragraph for it is Lộc Hà's list of the key tasks of its 2020–2025 term
   (004:1), in which inspection, supervision and discipline is one task among several.
-* Both find **political-ideological education** (LDA 1 and NMF 3, 0.73) and **leadership and
-  fighting strength** (LDA 4 and NMF 2, 0.67), but the LDA word lists lead with the ubiquitous
-  *cán_bộ*, *đảng_viên*, *đảng* instead of *tư_tưởng* or *sức_chiến_đấu*.
-* NMF's **Party cell meetings** has an LDA counterpart (LDA 5, 0.67; its best paragraph is the
-  Đông Sơn one on Party cells renewing their meetings), but LDA 5 is nearly as close to NMF's
-  **recruiting and training** (0.64), which is matched to LDA 0 at only 0.59: LDA cuts these two
-  themes in other places than NMF.
-* NMF's **Lộc Hà conference on the Party Statutes** has no LDA topic of its own: none of its
-  words makes an LDA top 10, and article 004 is spread over all six LDA topics.
+* Both find, more loosely, **political-ideological education** (LDA 4 and NMF 3, 0.64) and
+  **leadership and fighting strength** (LDA 1 and NMF 2, 0.59, though LDA 1 is slightly
+  closer to NMF 1, 0.62), but the LDA word lists lead with the ubiquitous *đảng_viên*, *đảng*, *cán_bộ*
+  instead of *tư_tưởng* or *sức_chiến_đấu*.
+* NMF's **Party cell meetings** has an LDA counterpart (LDA 5, 0.64; its best paragraph is the
+  Đông Sơn one on Party cells renewing their meetings), but LDA 5 is closer still to NMF's
+  **recruiting and training** (0.68), which is matched to LDA 2 at only 0.51. LDA 2
+  (*trưởng_thôn*, *thống_nhất*, *bí_thư_chi_bộ*) is the Quảng Ninh directive on one term for
+  Party cell congresses and village heads (its best paragraph, 002:3): LDA cuts these themes in
+  other places than NMF.
+* NMF's **Lộc Hà conference on the Party Statutes** has an LDA counterpart too (LDA 0, 0.70),
+  but a looser one: only *lộc_hà* of its words makes an LDA top 10, LDA 0 holds two of the six
+  paragraphs of article 004 against NMF's three, and its best paragraph is from Đầm Hà.
 * With 46 paragraphs, prefer NMF for reading themes, and treat any LDA topic as a hypothesis to
   check against the paragraphs. Notebook 04 shows that another seed gives LDA other topics.
 ''')]
@@ -570,22 +579,23 @@ plot_select_k(scores, recommended={"nmf": nmf_k, "lda": lda_k})
 '''), md('''
 What the numbers say:
 
-* **NMF** is coherent (mean c_v 0.79–0.84) and stable (mean stability 0.825–1) at every k.
-  Its mean c_v is highest at k = 8 (0.836), three thousandths above k = 6 (0.833), so the rule
-  picks **8**. A difference that small decides nothing on its own, and the two other measures
-  point the other way: k = 8 is the least stable (0.825 against 0.919 at k = 6) and the least
-  diverse (0.830 against 0.868). The question is what the two extra topics are; see below.
-* **LDA** is unstable at every k: mean stability 0.27–0.38, well below 0.5. Another seed gives
-  other topics. This is what the warning says: no k reaches stability 0.5 (the best is 0.38, at
-  k = 4), so the rule falls back to the best c_v among all k (k = 7, c_v 0.60). `select_k` still
+* **NMF** is coherent (mean c_v 0.79–0.83) and stable (mean stability 0.862–1) at every k.
+  Its mean c_v is highest at k = 6 (0.834); k = 5, 7 and 8 follow at 0.819, so the rule picks
+  **6**. A difference of 0.015 decides little on its own, and k = 6 is neither the most stable k
+  (0.927; k = 4, 5 and 7 reach 1) nor the most diverse (0.863; k = 4 has 0.920). What would two
+  more topics add? See below.
+* **LDA** is unstable at every k: mean stability 0.28–0.36, well below 0.5. Another seed gives
+  other topics. This is what the warning says: no k reaches stability 0.5 (the best is 0.36, at
+  k = 4), so the rule falls back to the best c_v among all k (k = 8, c_v 0.62). `select_k` still
   returns a k, but that recommendation rests on topics that do not come back with another seed.
-  On 46 short paragraphs (1779 features in all) LDA has too little text to settle; a warning
+  On 46 short paragraphs (1775 features in all) LDA has too little text to settle; a warning
   like this one means: fit more text, or do not report these topics.
 
 ## What k = 8 adds
 
-Fit k = 6 and k = 8, match the topics with `align_models` (notebook 03), and read the best
-paragraphs of the two topics of k = 8 that have no partner at k = 6:
+At k = 8 NMF is the least stable (0.862) and the least diverse (0.831). Fit k = 6 and k = 8,
+match the topics with `align_models` (notebook 03), and read the best paragraphs of the two
+topics of k = 8 that have no partner at k = 6:
 '''), code('''
 k6, k8 = vnparty.fit_nmf(tokens, 6, seed=0), vnparty.fit_nmf(tokens, 8, seed=0)
 matched = vnparty.align_models(k6, k8)
@@ -609,8 +619,9 @@ two new ones are details of single articles:
   least well, 0.88) the Party cell secretaries who are also village heads
   (*bí_thư_chi_bộ kiêm trưởng_thôn*), a subject of article 002.
 
-Three thousandths of c_v do not make such topics worth the loss in stability and diversity, so
-we keep k = 6 and test it harder below.
+Such topics are not worth the loss in c_v, stability and diversity (0.819, 0.862 and 0.831 at
+k = 8, against 0.834, 0.927 and 0.863 at k = 6), so we keep k = 6, the rule's choice, and test
+it harder below.
 
 ## Stability of the k = 6 models, topic by topic
 
@@ -630,9 +641,10 @@ for name, runs in [("NMF", nmf_runs), ("LDA", lda_runs)]:
 '''), md('''
 NMF finds the same six topics with four of the five seeds, in another order; with seed 3 a
 topic on the "four-good" Party cell emulation (*chi_bộ_bốn_tốt*, like topic 6 at k = 8) takes
-the place of Lộc Hà's conference, which is why NMF's topic 4 has a worst match of 0. LDA's
-topics change with every seed (mean stability of single topics from 0.06 to 0.41): on 46 short
-paragraphs LDA has too little text to settle, and each seed lands in a different local optimum. Be honest about this
+the place of Lộc Hà's conference, which is why NMF's topic 4 has a worst match of 0. Most of
+LDA's topics change with every seed (mean stability of single topics from 0.10 to 0.55, the
+highest for topic 1, led by the ubiquitous *đảng_viên* and *cán_bộ*): on 46 short paragraphs
+LDA has too little text to settle, and each seed lands in a different local optimum. Be honest about this
 when you report LDA topics from a small corpus: fit several seeds and report only what comes
 back.
 
@@ -665,16 +677,17 @@ single articles:
 
 ## Why k = 6
 
-* NMF at k = 6 has a mean c_v within three thousandths of the best (k = 8), with higher seed
-  stability (0.919 against 0.825) and diversity; k = 8 only adds two details of single articles.
+* NMF at k = 6 has the best mean c_v (0.834, against 0.819 at k = 5, 7 and 8), so `select_k`
+  picks it; k = 8 is less stable (0.862 against 0.927) and less diverse, and only adds two
+  details of single articles.
   And the six topics can each be named after reading their paragraphs (notebook 01). `select_k`
   proposes a k; reading the topics decides it.
 * It is a choice for *this* corpus of five articles: one of the six topics is a single article's
   event and another rests on two articles. With more articles, run `select_k` again, and repeat
   the leave-one-out test before you call a topic a theme.
 * We do not use LDA topics as findings on this corpus: at every k from 4 to 8 its mean stability
-  is 0.27–0.38 (hence the warning), that is, a topic's top 10 words share only about four to
-  six words with their best match under another seed (two lists of 10 words with Jaccard
+  is 0.28–0.36 (hence the warning), that is, a topic's top 10 words share only about four to
+  five words with their best match under another seed (two lists of 10 words with Jaccard
   similarity J share 20·J/(1+J) words).
 ''')]
 
@@ -718,10 +731,10 @@ What to notice:
 * Each article has its own profile. Đầm Hà (000) spreads its text most evenly (no theme above
   0.27); 002 (Quảng Ninh, *Củng cố hạt nhân chính trị ở cơ sở*, "consolidating the political
   nucleus at the grassroots") is half recruiting and training (0.53);
-  Đông Sơn (001) is about ideology (0.38) and Party cell meetings (0.33); Lộc Hà (004) about its
-  own conference (0.42) and inspection and discipline (0.35).
-* Topic 4 is almost only Lộc Hà (0.42 there, at most 0.07 elsewhere): an event, not a theme.
-* Topic 5, Party cell meetings, has a share of 0.17–0.33 in four articles, yet notebook 04 shows
+  Đông Sơn (001) is about ideology (0.37) and Party cell meetings (0.34); Lộc Hà (004) about its
+  own conference (0.43) and inspection and discipline (0.34).
+* Topic 4 is almost only Lộc Hà (0.43 there, at most 0.07 elsewhere): an event, not a theme.
+* Topic 5, Party cell meetings, has a share of 0.16–0.34 in four articles, yet notebook 04 shows
   that it disappears when article 001 or 003 is left out. A share says how much of a text the
   topic's words account for, not that the text is about the theme: read the paragraphs.
 
@@ -735,8 +748,8 @@ by_year.T.assign(**{"2024 − 2019": by_year.loc[2024] - by_year.loc[2019]}).rou
 '''), md('''
 Article 001 has no date, so its paragraphs are left out of the table by year: 2019 is articles
 000 and 002, 2024 is articles 003 and 004. Read off the table, the 2024 articles give more of
-their text to **inspection and discipline** (0.32 against 0.04) and less to **recruiting and
-training** (0.15 against 0.39) and to **leadership and fighting strength** (0.08 against 0.22)
+their text to **inspection and discipline** (0.31 against 0.04) and less to **recruiting and
+training** (0.16 against 0.39) and to **leadership and fighting strength** (0.08 against 0.22)
 than the 2019 articles.
 
 Be cautious before reading a trend into this:
