@@ -13,6 +13,7 @@ import json
 import os
 import platform
 import tempfile
+import warnings
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from importlib import metadata
@@ -181,10 +182,12 @@ def reproduce(out: str | Path, settings: Settings | None = None, *, force: bool 
             values = np.atleast_1d(MEASURES[measure](model, tokens, settings.top_n))
             scores += [(method, measure, t if len(values) > 1 else "all", float(v))
                        for t, v in enumerate(values)]
-        chosen, best = select_k(tokens, settings.ks, method, settings.seeds, n_jobs=n_jobs,
-                                measures=("c_v", "c_npmi", "diversity"), n=settings.top_n)
+        with warnings.catch_warnings(record=True) as caught:  # kept in the table, not lost
+            warnings.simplefilter("always")
+            chosen, best = select_k(tokens, settings.ks, method, settings.seeds, n_jobs=n_jobs,
+                                    measures=("c_v", "c_npmi", "diversity"), n=settings.top_n)
         selection.append(chosen)
-        recommended[method] = best
+        recommended[method] = (best, "; ".join(str(w.message) for w in caught))
         runs = [_FIT[method](tokens, settings.k, seed=s) for s in settings.seeds]
         write.csv(f"stability_{method}", stability(runs, settings.top_n))
     steps.update()
@@ -198,9 +201,11 @@ def reproduce(out: str | Path, settings: Settings | None = None, *, force: bool 
 
     selection_frame = pd.concat(selection, ignore_index=True)
     write.csv("select_k", selection_frame)
-    write.csv("recommended_k", pd.DataFrame(sorted(recommended.items()),
-                                            columns=["method", "recommended_k"]))
-    write.figure("select_k", plotting.plot_select_k(selection_frame, recommended))
+    write.csv("recommended_k", pd.DataFrame(
+        [(m, k, note) for m, (k, note) in sorted(recommended.items())],
+        columns=["method", "recommended_k", "note"]))
+    write.figure("select_k", plotting.plot_select_k(
+        selection_frame, {m: k for m, (k, _) in recommended.items()}))
     write.csv("scores", pd.DataFrame(scores, columns=["model", "measure", "topic", "value"]))
     if {"lda", "nmf"} <= set(models):
         aligned = align_models(models["lda"], models["nmf"])
