@@ -24,6 +24,7 @@ __all__ = ["segment", "segment_spans"]
 Span = tuple[int, int]
 _DEFAULT_SEGMENTER = PyviSegmenter()
 _CAPS_PERIOD = re.compile(r"[A-ZĐ]{2,}\.")
+_CAPS_PERIOD_END = re.compile(r"[A-ZĐ]{2}\.(?:\s|$)")
 
 
 def _check_text(text) -> None:
@@ -75,6 +76,8 @@ def segment_spans(text: str, *, lexicon: Lexicon | None = None,
 
 def _split_final_periods(text: str, words: list[list[Span]]) -> list[list[Span]]:
     """pyvi reads "UBND." as one syllable; at a sentence end the period is its own."""
+    if not _CAPS_PERIOD_END.search(text):
+        return words
     out = []
     for word in words:
         out.append([])
