@@ -152,7 +152,9 @@ class Preprocessor(TransformerMixin, BaseEstimator):
 
     def __call__(self, text: str) -> list[str]:
         """Features of one text (uses the corpus layer once fitted)."""
-        stopwords = getattr(self, "stopwords_", None) or self._base_stopwords()
+        stopwords = getattr(self, "stopwords_", None)
+        if stopwords is None:  # not `or`: an empty Stopwords is falsy but fitted
+            stopwords = self._base_stopwords()
         return self._remove_stopwords(self.candidates(text), stopwords)
 
     # -- many texts ----------------------------------------------------------------------------

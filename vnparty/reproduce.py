@@ -255,10 +255,9 @@ def _corpus_tables_and_figures(write, articles, units, candidates, tokens, prepr
     for layer in ("generic", "domain", "corpus"):
         kept = {w for w in vocabulary[-1][1] if stopwords.layer(w) != layer}
         vocabulary.append((f"− {layer} stopwords", kept))
-    write.csv("vocabulary_by_step", pd.DataFrame([(s, len(w)) for s, w in vocabulary],
-                                                 columns=["step", "words"]))
-    write.figure("corpus_overview", plotting.plot_corpus_overview(
-        lengths, pd.DataFrame([(s, len(w)) for s, w in vocabulary], columns=["step", "words"])))
+    steps = pd.DataFrame([(s, len(w)) for s, w in vocabulary], columns=["step", "words"])
+    write.csv("vocabulary_by_step", steps)
+    write.figure("corpus_overview", plotting.plot_corpus_overview(lengths, steps))
 
 
 def _model_outputs(write, method, model, frame, glosses, titles, settings):
