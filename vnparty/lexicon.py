@@ -7,9 +7,10 @@ tổ chức cơ sở đảng, and reads "22-NQ/TW" as five tokens.
 from __future__ import annotations
 
 import csv
+import hashlib
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -76,15 +77,29 @@ class Lexicon:
         extra = {tuple(_word_key(t).split("_")): g for t, g in glossed_terms.items()}
         return Lexicon({**self.terms, **extra}, dict(self.abbreviations))
 
+    # Derived once per lexicon (segment() asks for these on every text); a Lexicon is not
+    # changed after it is made, so the cached values stay true.
     def fingerprint(self) -> str:
         """A short hash of the lexicon's content (for cache keys)."""
-        import hashlib
+        return self._fingerprint
+
+    @cached_property
+    def _fingerprint(self) -> str:
         content = repr((sorted(self.terms.items()), sorted(self.abbreviations.items())))
         return hashlib.sha256(content.encode("utf-8")).hexdigest()[:16]
 
-    @property
+    @cached_property
     def max_length(self) -> int:
         return max(map(len, self.terms), default=0)
+
+    @cached_property
+    def term_starts(self) -> dict[str, frozenset[int]]:
+        """First syllable of each multi-syllable term -> the lengths of the terms it starts."""
+        starts: dict[str, set] = {}
+        for term in self.terms:
+            if len(term) > 1:
+                starts.setdefault(term[0], set()).add(len(term))
+        return {k: frozenset(v) for k, v in starts.items()}
 
     def term_words(self) -> frozenset[str]:
         """Every term as a lower-case token ("cấp_ủy"), abbreviation expansions included."""
@@ -109,6 +124,10 @@ class Lexicon:
 
     def abbreviation_pattern(self) -> re.Pattern | None:
         """A regex matching any abbreviation as a whole word, longest first (None if none)."""
+        return self._abbreviation_pattern
+
+    @cached_property
+    def _abbreviation_pattern(self) -> re.Pattern | None:
         if not self.abbreviations:
             return None
         alternatives = "|".join(map(re.escape, sorted(self.abbreviations, key=len, reverse=True)))

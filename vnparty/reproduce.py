@@ -29,7 +29,7 @@ from .analysis import (align_models, article_shares, prevalence, representative_
 from .corpus import bundled_data_path, load_articles, split_units
 from .evaluation import MEASURES, select_k, stability
 from .explorer import explorer_html
-from .io import atomic_write_text
+from .io import atomic_write_bytes, atomic_write_text
 from .lexicon import default_lexicon, document_references
 from .models import TopicModel, fit_lda, fit_nmf
 from .preprocess import Preprocessor
@@ -113,8 +113,6 @@ class _Writer:
         self.out, self.formats, self.hashes = out, formats, {}
 
     def bytes(self, relative: str, data: bytes) -> None:
-        from .io import atomic_write_bytes
-
         atomic_write_bytes(self.out / relative, data)
         self.hashes[relative] = _sha256(data)
 

@@ -128,7 +128,7 @@ def _lexicon_matches(text, syllables, taken, lexicon) -> list[tuple[int, int]]:
     terms, then fewest words. Never across a line break or a forced token."""
     if lexicon.max_length < 2:
         return []
-    terms, term_starts = lexicon.terms, _term_starts(lexicon)
+    terms, term_starts = lexicon.terms, lexicon.term_starts
     dictionary, dictionary_starts = pyvi_dictionary(), _dictionary_starts()
     keys = [syllable_key(text[s:e]) for s, e in syllables]
     n = len(keys)
@@ -162,21 +162,6 @@ def _lexicon_matches(text, syllables, taken, lexicon) -> list[tuple[int, int]]:
 
 
 _NONE: frozenset = frozenset()
-_TERM_STARTS: dict[str, dict[str, frozenset]] = {}
-
-
-def _term_starts(lexicon: Lexicon) -> dict[str, frozenset]:
-    """First syllable of each term -> the lengths of the terms it starts (cached per lexicon)."""
-    key = lexicon.fingerprint()
-    if key not in _TERM_STARTS:
-        starts: dict[str, set] = {}
-        for term in lexicon.terms:
-            if len(term) > 1:
-                starts.setdefault(term[0], set()).add(len(term))
-        _TERM_STARTS[key] = {k: frozenset(v) for k, v in starts.items()}
-    return _TERM_STARTS[key]
-
-
 @functools.lru_cache(maxsize=1)
 def _dictionary_starts() -> dict[str, frozenset]:
     """First syllable of each word of pyvi's dictionary -> the lengths of those words."""
