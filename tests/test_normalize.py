@@ -3,7 +3,8 @@ import unicodedata
 import pytest
 from hypothesis import given, strategies as st
 
-from vnparty import normalize_text, normalize_tone_marks
+import reference
+from vnparty import load_articles, normalize_text, normalize_tone_marks
 from vnparty.normalize import normalize_d, normalize_spaces
 
 TONED = "àáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ"
@@ -61,3 +62,28 @@ def test_idempotent(text):
 def test_never_removes_tone_marks(text):
     assert tone_marks(normalize_text(text)) == tone_marks(normalize_spaces(text))
     assert tone_marks(normalize_tone_marks(text, style="old")) == tone_marks(text)
+
+
+# -- the fast code against the straightforward one (tests/reference.py) ------------------------------
+VIETNAMESE = ("oaeuyqQhHtTđĐÐðOAUYEÓÁóáòàỏảõãọạúýùỳủỷũỹụỵéèẻẽẹÒÀỎẢÕÃỌẠÙỲỦỶŨỸỤỴ"
+              " \n\t\r\u00a0\u200b\u00ad“”‘’«»1_.-")
+
+
+@given(st.text(alphabet=st.sampled_from(VIETNAMESE)) | st.text())
+def test_same_as_reference(text):
+    for style in ("new", "old"):
+        assert normalize_text(text, tone_style=style) == reference.normalize_text(text,
+                                                                                tone_style=style)
+        assert normalize_tone_marks(text, style=style) == reference.normalize_tone_marks(text,
+                                                                                       style=style)
+
+
+def test_same_as_reference_on_news():
+    texts = [text for article in load_articles() for text in article.paragraphs] + [
+        "HOÁ THUỶ Khoẻ qUÝ xoè ngoằn ngoèo thuở hoà\u00a0\u00a0 tủy  \t", "Thuỵ Điển, Hoà Bình"]
+    assert len(texts) > 40
+    texts += reference.vntc_texts(200)  # when ../shared is beside the repo
+    for text in texts:
+        for style in ("new", "old"):
+            assert normalize_text(text, tone_style=style) == reference.normalize_text(
+                text, tone_style=style)
