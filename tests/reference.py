@@ -70,3 +70,143 @@ def vntc_texts(count: int) -> tuple[str, ...]:
         return ()
     with gzip.open(VNTC, "rt", encoding="utf-8") as handle:
         return tuple(json.loads(line)["text"] for line in itertools.islice(handle, count))
+
+
+# -- lexicon.py patterns ---------------------------------------------------------------------------
+_KIND = r"(?:Nghị quyết|Chỉ thị|Kết luận|Quy định|Quyết định|Hướng dẫn|Thông tri|Quy chế)"
+_ROMAN = r"[IVXL]+"
+DOCUMENT_PATTERN = re.compile(
+    rf"(?<!\w){_KIND}"
+    rf"(?:[ ]+số)?[ ]+\d+(?:[-–][A-ZĐ]+)?(?:/(?:T\.Ư|[A-ZĐƯ]+))?(?!\w)"
+    rf"|(?<!\w)Nghị quyết[ ]+(?:Hội nghị[ ]+)?(?:Trung ương|TƯ|T\.Ư|TW)[ ]+\d+"
+    rf"(?:[ ]*\((?:khóa|khoá|Khóa|Khoá)[ ]+{_ROMAN}(?:,[ ]*{_ROMAN})*\))?"
+    rf"|(?<!\w)Nghị quyết[ ]+Đại hội(?:[ ]+(?:Đảng|đảng)(?:[ ]+bộ)?(?:[ ]+(?:huyện|tỉnh|thành phố|xã))?)?"
+    rf"[ ]+(?:lần[ ]+thứ|khóa|khoá)[ ]+{_ROMAN}(?!\w)"
+)
+NUMBER_PATTERN = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)*%?(?![\w])")
+
+
+def abbreviation_pattern(lexicon):
+    if not lexicon.abbreviations:
+        return None
+    alternatives = "|".join(map(re.escape, sorted(lexicon.abbreviations, key=len, reverse=True)))
+    return re.compile(rf"(?<![\w.])(?:{alternatives})(?![\w])")
+
+
+# -- tokenization.py: segment_spans, one syllable at a time over the whole text --------------------
+_CAPS_PERIOD = re.compile(r"[A-ZĐ]{2,}\.")
+
+
+def segment_spans(text, lexicon, segmenter):
+    from vnparty.lexicon import syllable_key
+
+    words = _split_final_periods(text, segmenter(text))
+    syllables = [span for word in words for span in word]
+    owner = [w for w, word in enumerate(words) for _ in word]
+    group = [("word", owner[i]) if _is_word(text[s:e]) else ("alone", i)
+             for i, (s, e) in enumerate(syllables)]
+    keys = [syllable_key(text[s:e]) for s, e in syllables]
+    forced = _forced_groups(text, syllables, keys, lexicon)
+    for first, last in forced:
+        for i in range(first, last + 1):
+            group[i] = ("forced", first)
+    _rejoin_fragments(keys, owner, group, forced)
+    tokens, i = [], 0
+    while i < len(syllables):
+        j = i
+        while j + 1 < len(syllables) and group[j + 1] == group[i]:
+            j += 1
+        tokens.append((syllables[i][0], syllables[j][1]))
+        i = j + 1
+    return tokens
+
+
+def _split_final_periods(text, words):
+    out = []
+    for word in words:
+        out.append([])
+        for start, end in word:
+            if (text[end - 1] == "." and (end == len(text) or text[end].isspace())
+                    and _CAPS_PERIOD.fullmatch(text, start, end)):
+                out[-1].append((start, end - 1))
+                out.append([(end - 1, end)])
+                out.append([])
+            else:
+                out[-1].append((start, end))
+    return [word for word in out if word]
+
+
+def _is_word(piece):
+    return any(ch.isalnum() for ch in piece)
+
+
+def _forced_groups(text, syllables, keys, lexicon):
+    starts = {s: i for i, (s, _) in enumerate(syllables)}
+    ends = {e: i for i, (_, e) in enumerate(syllables)}
+    taken = [False] * len(syllables)
+    ranges = []
+    for pattern in filter(None, [DOCUMENT_PATTERN, abbreviation_pattern(lexicon), NUMBER_PATTERN]):
+        for match in pattern.finditer(text):
+            first, last = starts.get(match.start()), ends.get(match.end())
+            if first is None or last is None or any(taken[first:last + 1]):
+                continue
+            taken[first:last + 1] = [True] * (last - first + 1)
+            if last > first:
+                ranges.append((first, last))
+    return ranges + _lexicon_matches(text, syllables, keys, taken, lexicon)
+
+
+def _lexicon_matches(text, syllables, keys, taken, lexicon):
+    """The best reading of the whole text: most syllables in known words (lexicon terms and
+    pyvi's dictionary), then in terms, then fewest words; never across a line break or a forced
+    syllable."""
+    from vnparty.segmenters import pyvi_dictionary
+
+    dictionary, terms = pyvi_dictionary(), lexicon.terms
+    longest = max([len(t) for t in terms] + [3])
+    n = len(keys)
+    best = [(0, 0, 0)] * (n + 1)
+    choice = [(0, False)] * (n + 1)
+    for i in range(n - 1, -1, -1):
+        best[i], choice[i] = best[i + 1], (0, False)
+        for length in range(min(longest, n - i), 1, -1):
+            if any(taken[i:i + length]) or any(
+                    "\n" in text[syllables[k][1]:syllables[k + 1][0]] for k in range(i, i + length - 1)):
+                continue
+            words = tuple(keys[i:i + length])
+            is_term = words in terms
+            if not is_term and " ".join(words) not in dictionary:
+                continue
+            known, in_terms, count = best[i + length]
+            candidate = (known + length, in_terms + length * is_term, count - 1)
+            if candidate > best[i]:
+                best[i], choice[i] = candidate, (length, is_term)
+    matches, i = [], 0
+    while i < n:
+        length, is_term = choice[i]
+        if is_term:
+            matches.append((i, i + length - 1))
+        i += length or 1
+    return matches
+
+
+def _rejoin_fragments(keys, owner, group, forced):
+    from vnparty.segmenters import pyvi_dictionary
+
+    cut = {owner[i] for first, last in forced for i in (first, last)}
+    n = len(keys)
+
+    def free_single(i):
+        return (0 <= i < n and group[i][0] == "word"
+                and (i == 0 or group[i - 1] != group[i])
+                and (i == n - 1 or group[i + 1] != group[i]))
+
+    for i in range(n):
+        if owner[i] not in cut or not free_single(i):
+            continue
+        for j in (i + 1, i - 1):
+            if free_single(j) and owner[j] != owner[i]:
+                a, b = sorted((i, j))
+                if f"{keys[a]} {keys[b]}" in pyvi_dictionary():
+                    group[b] = group[a]
+                    break

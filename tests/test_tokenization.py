@@ -1,7 +1,10 @@
 import pytest
 from hypothesis import assume, given, strategies as st
 
-from vnparty import Lexicon, default_lexicon, document_references, is_number, parse_number, segment
+import reference
+from vnparty import (Lexicon, default_lexicon, document_references, is_number, load_articles,
+                     parse_number, segment)
+from vnparty.tokenization import segment_spans
 from vnparty.segmenters import MAX_CHUNK, PyviSegmenter, _chunks, syllable_spans
 
 
@@ -160,3 +163,75 @@ def test_underthesea_adapter_aligns_words_to_the_text(monkeypatch):
     # words it missed (", cấp ủy dự .") are kept, and the lexicon still joins cấp_ủy
     assert tokens == ["Chi_bộ", "họp", "định_kỳ", ",", "cấp_ủy", "dự", "."]
     assert kept_characters("".join(tokens)) == kept_characters(text)
+
+
+# -- the fast repairs against the straightforward ones (tests/reference.py) --------------------------
+# segment_spans works out repairs only around the places that need one; reference.segment_spans
+# goes over every syllable of the whole text. Same words on news and on text made to need repairs.
+DOMAIN_PIECES = ["Đảng", "đảng", "bộ", "viên", "cấp", "ủy", "uỷ", "nâng", "cao", "tự", "diễn", "biến",
+                 "Huyện", "ban", "hành", "chi", "xây", "dựng", "Ban", "Thường", "vụ", "Tỉnh", "Nghị",
+                 "quyết", "số", "22-NQ/TW", "Trung", "ương", "4", "(khóa", "XII)", "KT-XH", "T.Ư",
+                 "UBND.", "HĐND", "2.114", "99,74%", "1.561/1.565", ",", ".", "“", "”", "–", "…",
+                 "\n", "_", "==>", "tổ", "chức", "cơ", "sở", "Hồ", "Chí", "Minh", "MTTQ", "TP.HCM"]
+
+
+def assert_same_as_reference(texts, lexicon=None, segmenter=None):
+    lexicon = lexicon or default_lexicon()
+    segmenter = segmenter or PyviSegmenter()
+    for text in texts:
+        if text.strip():
+            assert segment_spans(text, lexicon=lexicon, segmenter=segmenter) == \
+                reference.segment_spans(text, lexicon, segmenter), text
+
+
+@pytest.mark.parametrize("text, tokens", [
+    # pyvi: "Huyện ủy_ban hành"; the fragment "ban" joins the word after it
+    ("Huyện ủy ban hành", ["Huyện_ủy", "ban_hành"]),
+    # pyvi: "chỉ tiêu_đề ra"; the term "đề ra" leaves "tiêu", which joins the word before it
+    ("vượt mức chỉ tiêu đề ra, sáng nay", ["vượt", "mức", "chỉ_tiêu", "đề_ra", ",", "sáng", "nay"]),
+])
+def test_cut_off_pieces_join_a_neighbour_on_either_side(text, tokens):
+    assert segment(text) == tokens
+    assert_same_as_reference([text, f"Ông A nói: {text}. Hết"])
+
+
+def test_same_tokens_as_reference_on_news():
+    texts = [p for article in load_articles() for p in article.paragraphs]
+    texts += [a.text for a in load_articles()] + list(reference.vntc_texts(300))
+    assert_same_as_reference(texts)
+
+
+@given(st.lists(st.sampled_from(DOMAIN_PIECES), min_size=1, max_size=40),
+       st.lists(st.sampled_from([" ", "  ", "", "\n", " \n "]), min_size=40, max_size=40))
+def test_same_tokens_as_reference_on_domain_text(pieces, gaps):
+    assert_same_as_reference(["".join(p + g for p, g in zip(pieces, gaps))])
+
+
+@given(st.text(min_size=1, max_size=60))
+def test_same_tokens_as_reference_on_any_text(text):
+    assert_same_as_reference([text])
+
+
+def test_same_tokens_as_reference_with_another_lexicon_and_segmenter():
+    lexicon = default_lexicon().with_terms({"chi bộ bốn tốt": "four-good Party cell",
+                                            "ban hành": "issue"})
+    texts = [a.text for a in load_articles()] + list(reference.vntc_texts(50))
+    assert_same_as_reference(texts, lexicon=lexicon)
+    assert_same_as_reference(texts[:20], segmenter=lambda text: [[s] for s in syllable_spans(text)])
+    assert_same_as_reference(texts[:20], lexicon=Lexicon())
+
+
+@pytest.mark.parametrize("pattern", ["DOCUMENT_PATTERN", "NUMBER_PATTERN", "abbreviations"])
+def test_patterns_match_as_the_reference_ones(pattern):
+    from vnparty import lexicon as module
+
+    texts = [a.text for a in load_articles()] + list(reference.vntc_texts(300)) + [
+        "XNghị quyết số 5, aNghị quyết Trung ương 4, _Chỉ thị 05-CT/TW, \nKết luận 21-KL/TW",
+        "1.5.7 a1 .5 ,6 7% x8 9x 10.000,5 ٣ MTTQ. .MTTQ xMTTQ UBNDx TP.HCM KT-XH3 T.Ư"]
+    if pattern == "abbreviations":
+        ours, theirs = default_lexicon().abbreviation_pattern(), \
+            reference.abbreviation_pattern(default_lexicon())
+    else:
+        ours, theirs = getattr(module, pattern), getattr(reference, pattern)
+    for text in texts:
+        assert [m.span() for m in ours.finditer(text)] == [m.span() for m in theirs.finditer(text)]

@@ -101,6 +101,11 @@ class Lexicon:
                 starts.setdefault(term[0], set()).add(len(term))
         return {k: frozenset(v) for k, v in starts.items()}
 
+    @cached_property
+    def term_syllables(self) -> frozenset[str]:
+        """Every syllable of a multi-syllable term."""
+        return frozenset(part for term in self.terms if len(term) > 1 for part in term)
+
     def term_words(self) -> frozenset[str]:
         """Every term as a lower-case token ("cấp_ủy"), abbreviation expansions included."""
         expansions = (e.replace(" ", "_").lower() for e, _ in self.abbreviations.values())
@@ -130,8 +135,11 @@ class Lexicon:
     def _abbreviation_pattern(self) -> re.Pattern | None:
         if not self.abbreviations:
             return None
-        alternatives = "|".join(map(re.escape, sorted(self.abbreviations, key=len, reverse=True)))
-        return re.compile(rf"(?<![\w.])(?:{alternatives})(?![\w])")
+        alternatives = "|".join(  # longest first; not after a letter, digit or "." (the
+            # look-behind after the first character lets the regex engine skip ahead)
+            re.escape(a[0]) + r"(?<![\w.].)" + re.escape(a[1:])
+            for a in sorted(self.abbreviations, key=len, reverse=True))
+        return re.compile(rf"(?:{alternatives})(?![\w])")
 
 
 @lru_cache(maxsize=1)
@@ -142,17 +150,26 @@ def default_lexicon() -> Lexicon:
         return Lexicon._from_rows(handle, "vnparty/resources/lexicon.tsv")
 
 
-_KIND = r"(?:Nghị quyết|Chỉ thị|Kết luận|Quy định|Quyết định|Hướng dẫn|Thông tri|Quy chế)"
+def _after_non_word(*words: str) -> str:
+    """A regex for any of ``words`` not preceded by a letter or digit. The look-behind is put
+    after each word's first character, so that the regex engine can skip to the characters a
+    match starts with (a pattern that starts with a look-behind is tried at every position)."""
+    return "(?:" + "|".join(re.escape(w[0]) + r"(?<!\w.)" + re.escape(w[1:]) for w in words) + ")"
+
+
+_KIND = _after_non_word("Nghị quyết", "Chỉ thị", "Kết luận", "Quy định", "Quyết định",
+                        "Hướng dẫn", "Thông tri", "Quy chế")
+_RESOLUTION = _after_non_word("Nghị quyết")
 _ROMAN = r"[IVXL]+"
 #: A reference to a Party document: "Nghị quyết số 22-NQ/TW", "Chỉ thị 05-CT/TW",
 #: "Kết luận 21-KL/TW", "Nghị quyết Trung ương 4 (khóa XII)", "Nghị quyết Đại hội ... lần thứ XXIV",
 #: "Nghị quyết Đại hội Đảng bộ huyện khóa XXV".
 DOCUMENT_PATTERN = re.compile(
-    rf"(?<!\w){_KIND}"
+    rf"{_KIND}"
     rf"(?:[ ]+số)?[ ]+\d+(?:[-–][A-ZĐ]+)?(?:/(?:T\.Ư|[A-ZĐƯ]+))?(?!\w)"
-    rf"|(?<!\w)Nghị quyết[ ]+(?:Hội nghị[ ]+)?(?:Trung ương|TƯ|T\.Ư|TW)[ ]+\d+"
+    rf"|{_RESOLUTION}[ ]+(?:Hội nghị[ ]+)?(?:Trung ương|TƯ|T\.Ư|TW)[ ]+\d+"
     rf"(?:[ ]*\((?:khóa|khoá|Khóa|Khoá)[ ]+{_ROMAN}(?:,[ ]*{_ROMAN})*\))?"
-    rf"|(?<!\w)Nghị quyết[ ]+Đại hội(?:[ ]+(?:Đảng|đảng)(?:[ ]+bộ)?(?:[ ]+(?:huyện|tỉnh|thành phố|xã))?)?"
+    rf"|{_RESOLUTION}[ ]+Đại hội(?:[ ]+(?:Đảng|đảng)(?:[ ]+bộ)?(?:[ ]+(?:huyện|tỉnh|thành phố|xã))?)?"
     rf"[ ]+(?:lần[ ]+thứ|khóa|khoá)[ ]+{_ROMAN}(?!\w)"
 )
 
@@ -177,7 +194,8 @@ def document_references(text: str) -> list[str]:
 
 
 #: "2.114", "36.403", "99,74%", "1.561/1.565": "." groups thousands, "," marks decimals.
-NUMBER_PATTERN = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)*%?(?![\w])")
+# a digit not after a letter, digit, "." or ",": the look-behind comes after the first digit
+NUMBER_PATTERN = re.compile(r"\d(?<![\w.,]\d)\d*(?:[.,]\d+)*%?(?![\w])")
 _THOUSANDS = re.compile(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?")
 _DECIMAL_COMMA = re.compile(r"\d+(?:,\d+)?")
 

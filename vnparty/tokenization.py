@@ -12,6 +12,7 @@ A token is its span of the text with each run of white space replaced by "_".
 
 from __future__ import annotations
 
+import bisect
 import functools
 import itertools
 import re
@@ -24,7 +25,7 @@ __all__ = ["segment", "segment_spans"]
 Span = tuple[int, int]
 _DEFAULT_SEGMENTER = PyviSegmenter()
 _CAPS_PERIOD = re.compile(r"[A-ZĐ]{2,}\.")
-_CAPS_PERIOD_END = re.compile(r"[A-ZĐ]{2}\.(?:\s|$)")
+_CAPS_PERIOD_END = re.compile(r"[A-ZĐ]{2}\.(?=\s|\Z)")
 
 
 def _check_text(text) -> None:
@@ -55,15 +56,65 @@ def segment_spans(text: str, *, lexicon: Lexicon | None = None,
     """The ``(start, end)`` of every token that :func:`segment` returns."""
     _check_text(text)
     lexicon = default_lexicon() if lexicon is None else lexicon
-    words = _split_final_periods(text, (segmenter or _DEFAULT_SEGMENTER)(text))
-    syllables = [span for word in words for span in word]
-    owner = [w for w, word in enumerate(words) for _ in word]
-    group = _free_groups(text, syllables, owner)
-    forced = _forced_groups(text, syllables, lexicon)
-    for first, last in forced:
-        for i in range(first, last + 1):
-            group[i] = ("forced", first)
-    _rejoin_fragments(text, syllables, owner, group, forced)
+    words, keys = _words_and_keys(text, segmenter or _DEFAULT_SEGMENTER)
+    syllables = list(itertools.chain.from_iterable(words))
+    forced = _forced_groups(text, syllables, keys, lexicon)
+    # Repairs are rare: tokens are the segmenter's words except in the few regions around a
+    # forced token, which are worked out syllable by syllable (_repair).
+    first = list(itertools.accumulate(map(len, words), initial=0))  # first syllable of word w
+    tokens: list[Span] = []
+    done = 0  # words before this one are in tokens
+    for (word_a, word_b), ranges in _regions(forced, first):
+        tokens += _plain_words(text, words[done:word_a])
+        tokens += _repair(text, syllables, keys, first, word_a, word_b, ranges)
+        done = word_b
+    tokens += _plain_words(text, words[done:])
+    return tokens
+
+
+def _words_and_keys(text: str, segmenter) -> tuple[list[list[Span]], list[str]]:
+    """The segmenter's words and each syllable's :func:`syllable_key`, in order."""
+    if hasattr(segmenter, "words_and_keys"):  # PyviSegmenter has them, one per distinct syllable
+        words, keys = segmenter.words_and_keys(text)
+    else:
+        words, keys = segmenter(text), None
+    split = _split_final_periods(text, words)
+    if keys is None or split is not words:
+        keys = [syllable_key(text[s:e]) for word in split for s, e in word]
+    return split, keys
+
+
+def _regions(forced: list[tuple[int, int]], first: list[int]):
+    """``((first word, end word), ranges)`` of the words a repair can touch: those holding a
+    forced range and two words either side (a cut-off piece may join a neighbour, which may look
+    at its own neighbour), merged where they meet."""
+    regions: list[list] = []
+    for start, last in sorted(forced):
+        word_a = max(bisect.bisect_right(first, start) - 3, 0)
+        word_b = min(bisect.bisect_right(first, last) + 2, len(first) - 1)
+        if regions and word_a <= regions[-1][1]:
+            regions[-1][1] = max(regions[-1][1], word_b)
+            regions[-1][2].append((start, last))
+        else:
+            regions.append([word_a, word_b, [(start, last)]])
+    return [((a, b), ranges) for a, b, ranges in regions]
+
+
+def _plain_words(text: str, words: list[list[Span]]) -> list[Span]:
+    """Tokens of words no repair touches: each word, with punctuation inside it on its own."""
+    tokens = []
+    for word in words:
+        if len(word) == 1 or all(map(_WORD_LIKE.__getitem__,
+                                     map(text.__getitem__, itertools.starmap(slice, word)))):
+            tokens.append((word[0][0], word[-1][1]))
+        else:
+            tokens += _runs(word, [("word", 0) if _is_word(text[s:e]) else ("alone", i)
+                                   for i, (s, e) in enumerate(word)])
+    return tokens
+
+
+def _runs(syllables: list[Span], group: list) -> list[Span]:
+    """One token for each run of syllables with the same group label."""
     tokens, i = [], 0
     while i < len(syllables):
         j = i
@@ -74,16 +125,40 @@ def segment_spans(text: str, *, lexicon: Lexicon | None = None,
     return tokens
 
 
+def _repair(text, syllables, keys, first, word_a, word_b, forced) -> list[Span]:
+    """Tokens of words ``word_a`` to ``word_b`` (not included), with their forced ranges."""
+    start, end = first[word_a], first[word_b]
+    owner = [w for w in range(word_a, word_b) for _ in range(first[w], first[w + 1])]
+    group = [("word", owner[i - start]) if _is_word(text[s:e]) else ("alone", i)
+             for i, (s, e) in enumerate(syllables[start:end], start)]
+    local = [(a - start, b - start) for a, b in forced]
+    for a, b in local:
+        for i in range(a, b + 1):
+            group[i] = ("forced", a)
+    _rejoin_fragments(keys[start:end], owner, group, local)
+    return _runs(syllables[start:end], group)
+
+
 def _split_final_periods(text: str, words: list[list[Span]]) -> list[list[Span]]:
     """pyvi reads "UBND." as one syllable; at a sentence end the period is its own."""
-    if not _CAPS_PERIOD_END.search(text):
+    ends = [m.end() for m in _CAPS_PERIOD_END.finditer(text)]  # where such a syllable can end
+    if not ends:
+        return words
+    syllables = list(itertools.chain.from_iterable(words))
+    syllable_ends = [e for _, e in syllables]
+    split = set()
+    for end in ends:
+        k = bisect.bisect_left(syllable_ends, end)
+        if k < len(syllables) and syllable_ends[k] == end \
+                and _CAPS_PERIOD.fullmatch(text, syllables[k][0], end):
+            split.add(syllables[k])
+    if not split:
         return words
     out = []
     for word in words:
         out.append([])
         for start, end in word:
-            if (text[end - 1] == "." and (end == len(text) or text[end].isspace())
-                    and _CAPS_PERIOD.fullmatch(text, start, end)):
+            if (start, end) in split:
                 out[-1].append((start, end - 1))
                 out.append([(end - 1, end)])
                 out.append([])
@@ -96,41 +171,82 @@ def _is_word(piece: str) -> bool:
     return piece[:1].isalnum() or any(ch.isalnum() for ch in piece)
 
 
-def _free_groups(text: str, syllables: list[Span], owner: list[int]) -> list[tuple]:
-    """Group label of each syllable: the segmenter's word, with punctuation on its own."""
-    return [("word", owner[i]) if _is_word(text[s:e]) else ("alone", i)
-            for i, (s, e) in enumerate(syllables)]
+class _WordLike(dict):
+    """_is_word of each syllable string, worked out once (cleared when it grows large)."""
+
+    def __missing__(self, piece: str) -> bool:
+        if len(self) > 100_000:
+            self.clear()
+        self[piece] = result = _is_word(piece)
+        return result
 
 
-def _forced_groups(text: str, syllables: list[Span], lexicon: Lexicon) -> list[tuple[int, int]]:
+_WORD_LIKE = _WordLike()
+
+
+def _forced_groups(text: str, syllables: list[Span], keys: list[str],
+                   lexicon: Lexicon) -> list[tuple[int, int]]:
     """Inclusive syllable ranges that must be one token: pattern matches, then lexicon terms."""
-    starts = {s: i for i, (s, _) in enumerate(syllables)}
-    ends = {e: i for i, (_, e) in enumerate(syllables)}
-    taken = [False] * len(syllables)
+    starts, ends = [s for s, _ in syllables], [e for _, e in syllables]
+    taken: set[int] = set()  # syllables in a forced token
     ranges = []
     patterns = [DOCUMENT_PATTERN, lexicon.abbreviation_pattern(), NUMBER_PATTERN]
     for pattern in filter(None, patterns):
         for match in pattern.finditer(text):
-            first, last = starts.get(match.start()), ends.get(match.end())
-            if first is None or last is None or any(taken[first:last + 1]):
+            first = bisect.bisect_left(starts, match.start())
+            last = bisect.bisect_left(ends, match.end())
+            if first == len(starts) or starts[first] != match.start() or last == len(ends) \
+                    or ends[last] != match.end() or not taken.isdisjoint(range(first, last + 1)):
                 continue  # the match does not fall on syllable edges, or overlaps another
-            taken[first:last + 1] = [True] * (last - first + 1)
+            taken.update(range(first, last + 1))
             if last > first:
                 ranges.append((first, last))
-    ranges += _lexicon_matches(text, syllables, taken, lexicon)
+    ranges += _lexicon_matches(text, syllables, keys, taken, lexicon)
     return ranges
 
 
-def _lexicon_matches(text, syllables, taken, lexicon) -> list[tuple[int, int]]:
+def _lexicon_matches(text, syllables, keys, taken, lexicon) -> list[tuple[int, int]]:
     """Lexicon terms, chosen together with the words pyvi's dictionary knows so that a term
     does not take a syllable from a better reading ("xây dựng Đảng bộ" is xây_dựng Đảng_bộ, not
     xây_dựng_Đảng bộ). Best reading: most syllables inside known words, then inside lexicon
-    terms, then fewest words. Never across a line break or a forced token."""
+    terms, then fewest words. Never across a line break or a forced token.
+
+    The best reading is found only in windows around the terms that occur: a window ends where no
+    word can go on (a syllable no term or known word has, a forced one or a line break), so the
+    reading inside it does not depend on the text outside."""
     if lexicon.max_length < 2:
         return []
     terms, term_starts = lexicon.terms, lexicon.term_starts
+    found = [i for i in itertools.compress(itertools.count(), map(term_starts.__contains__, keys))
+             if any(tuple(keys[i:i + length]) in terms for length in term_starts[keys[i]])]
+    if not found:
+        return []
+    in_terms, in_dictionary = lexicon.term_syllables, _dictionary_syllables()
+
+    def joins(k: int) -> bool:  # may syllables k and k + 1 be in one word?
+        return all(keys[i] in in_terms or keys[i] in in_dictionary for i in (k, k + 1)) \
+            and k not in taken and k + 1 not in taken \
+            and "\n" not in text[syllables[k][1]:syllables[k + 1][0]]
+
+    matches, end = [], 0
+    for i in found:
+        if i < end:
+            continue  # in the last window
+        start, end = i, i + 1
+        while start > 0 and joins(start - 1):
+            start -= 1
+        while end < len(keys) and joins(end - 1):
+            end += 1
+        matches += [(start + a, start + b) for a, b in _best_reading(
+            text, syllables[start:end], keys[start:end], [k in taken for k in range(start, end)],
+            lexicon)]
+    return matches
+
+
+def _best_reading(text, syllables, keys, taken, lexicon) -> list[tuple[int, int]]:
+    """The lexicon terms of the best reading of one window (see _lexicon_matches)."""
+    terms, term_starts = lexicon.terms, lexicon.term_starts
     dictionary, dictionary_starts = pyvi_dictionary(), _dictionary_starts()
-    keys = [syllable_key(text[s:e]) for s, e in syllables]
     n = len(keys)
     blocked = list(itertools.accumulate(taken, initial=0))  # forced syllables before i
     breaks = list(itertools.accumulate(  # line breaks between syllables before i
@@ -172,12 +288,18 @@ def _dictionary_starts() -> dict[str, frozenset]:
     return {k: frozenset(v) for k, v in starts.items()}
 
 
-def _rejoin_fragments(text, syllables, owner, group, forced) -> None:
+@functools.lru_cache(maxsize=1)
+def _dictionary_syllables() -> frozenset[str]:
+    """Every syllable of a word in pyvi's dictionary."""
+    return frozenset(part for word in pyvi_dictionary() for part in word.split(" "))
+
+
+def _rejoin_fragments(keys, owner, group, forced) -> None:
     """A one-syllable piece cut off a segmenter's word joins its free one-syllable neighbour
     when pyvi's dictionary has the pair ("ủy_ban hành" cut by "Huyện ủy" → "ban_hành")."""
     cut = {owner[i] for first, last in forced for i in (first, last)}
     dictionary = pyvi_dictionary()
-    n = len(syllables)
+    n = len(keys)
 
     def free_single(i: int) -> bool:
         return (0 <= i < n and group[i][0] == "word"
@@ -190,8 +312,6 @@ def _rejoin_fragments(text, syllables, owner, group, forced) -> None:
         for j in (i + 1, i - 1):
             if free_single(j) and owner[j] != owner[i]:
                 a, b = sorted((i, j))
-                pair = f"{syllable_key(text[slice(*syllables[a])])} " \
-                       f"{syllable_key(text[slice(*syllables[b])])}"
-                if pair in dictionary:
+                if f"{keys[a]} {keys[b]}" in dictionary:
                     group[b] = group[a]
                     break
