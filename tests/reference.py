@@ -210,3 +210,25 @@ def _rejoin_fragments(keys, owner, group, forced):
                 if f"{keys[a]} {keys[b]}" in pyvi_dictionary():
                     group[b] = group[a]
                     break
+
+
+# -- preprocess.py: Preprocessor.candidates, token by token ---------------------------------------
+def candidates(preprocessor, text):
+    from vnparty import default_lexicon, is_number, normalize_text, segment
+
+    text = normalize_text(text, tone_style=preprocessor.tone_style)
+    if not text:
+        return []
+    lexicon = preprocessor.lexicon or default_lexicon()
+    out = []
+    for token in segment(text, lexicon=lexicon, segmenter=preprocessor.segmenter):
+        if preprocessor.expand_abbreviations:
+            token = lexicon.expand(token)
+        token = token.lower()
+        if preprocessor.drop_punctuation and not any(ch.isalnum() for ch in token):
+            continue
+        if preprocessor.drop_numbers and is_number(token):
+            continue
+        if len(token) >= preprocessor.min_length:
+            out.append(token)
+    return out

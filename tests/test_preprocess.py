@@ -4,7 +4,8 @@ import pytest
 from sklearn.base import clone
 from sklearn.feature_extraction.text import CountVectorizer
 
-from vnparty import Preprocessor, load_articles, preprocess, segment
+import reference
+from vnparty import Preprocessor, default_lexicon, load_articles, preprocess, segment
 
 FRAGMENTS = {"ủy", "uỷ", "nâng", "tự", "diễn", "chuyển", "chiến", "đấu", "viên", "bộ"}
 
@@ -82,3 +83,29 @@ def test_deterministic_and_consistent_with_segment():
     assert preprocess([text]) == preprocess([text])
     segmented = {t.lower() for t in segment(text)}
     assert set(preprocess([text])[0]) <= segmented
+
+
+def test_candidates_same_as_reference_under_every_setting():
+    # candidates keep each distinct token's form in a cache; it must follow setting changes
+    texts = [a.text for a in load_articles()] + list(reference.vntc_texts(100))
+    preprocessor = Preprocessor()
+    for params in [{}, {"expand_abbreviations": False}, {"drop_numbers": False},
+                   {"drop_punctuation": False, "min_length": 1}, {"min_length": 4},
+                   {"tone_style": "old"},
+                   {"lexicon": default_lexicon().with_terms({"ban hành": "issue"})}, {}]:
+        preprocessor.set_params(**params)
+        for text in texts:
+            assert preprocessor.candidates(text) == reference.candidates(preprocessor, text)
+        preprocessor.set_params(**Preprocessor().get_params())
+
+
+def test_token_form_cache_is_not_pickled():
+    import pickle
+
+    preprocessor = Preprocessor()
+    text = load_articles()[0].text
+    expected = preprocessor.candidates(text)
+    assert len(preprocessor.__dict__["_forms"]) > 100
+    copy = pickle.loads(pickle.dumps(preprocessor))  # what a worker process receives
+    assert "_forms" not in copy.__dict__
+    assert copy.candidates(text) == expected

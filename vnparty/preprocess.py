@@ -26,7 +26,7 @@ from .lexicon import Lexicon, default_lexicon, is_number
 from .normalize import TONE_STYLES, normalize_text
 from .parallel import Failed, map_chunks, safely
 from .stopwords import Stopwords
-from .tokenization import segment
+from .tokenization import segment_spans
 
 __all__ = ["Preprocessor", "preprocess"]
 
@@ -132,23 +132,27 @@ class Preprocessor(TransformerMixin, BaseEstimator):
         if not text:
             return []
         lexicon = default_lexicon() if self.lexicon is None else self.lexicon
-        tokens = segment(text, lexicon=lexicon, segmenter=self.segmenter)
-        if self.expand_abbreviations:
-            tokens = [lexicon.expand(t) for t in tokens]
-        out = []
-        for token in tokens:
-            token = token.lower()
-            if self.drop_punctuation and not any(ch.isalnum() for ch in token):
-                continue
-            if self.drop_numbers and is_number(token):
-                continue
-            if len(token) < self.min_length:
-                continue
-            out.append(sys.intern(token))
-        return out
+        spans = segment_spans(text, lexicon=lexicon, segmenter=self.segmenter)
+        forms = self._token_forms(lexicon)
+        pieces = map(text.__getitem__, itertools.starmap(slice, spans))
+        return [form for form in map(forms.__getitem__, pieces) if form is not None]
+
+    def _token_forms(self, lexicon: Lexicon) -> "_TokenForms":
+        """The cache of token forms for the current settings (made anew when they change)."""
+        options = (self.expand_abbreviations, self.drop_punctuation, self.drop_numbers,
+                   self.min_length)
+        forms = self.__dict__.get("_forms")
+        if forms is None or forms.lexicon is not lexicon or forms.options != options:
+            forms = self.__dict__["_forms"] = _TokenForms(lexicon, *options)
+        return forms
+
+    def __getstate__(self):  # the token-form cache is not sent to worker processes
+        state = super().__getstate__()
+        state.pop("_forms", None)
+        return state
 
     def _remove_stopwords(self, tokens: list[str], stopwords: Stopwords) -> list[str]:
-        return [t for t in tokens if t not in stopwords]
+        return stopwords.remove_from(tokens)
 
     def __call__(self, text: str) -> list[str]:
         """Features of one text (uses the corpus layer once fitted)."""
@@ -282,6 +286,32 @@ class Preprocessor(TransformerMixin, BaseEstimator):
         candidates = self._all_candidates(texts)
         self._fit_candidates(candidates)
         return [self._remove_stopwords(c, self.stopwords_) for c in candidates]
+
+
+class _TokenForms(dict):
+    """Each token's feature form, worked out once per distinct token text (tokens repeat a lot):
+    the text of a token span -> the lower-cased token, or None when it is dropped."""
+
+    def __init__(self, lexicon: Lexicon, expand: bool, drop_punctuation: bool,
+                 drop_numbers: bool, min_length: int):
+        super().__init__()
+        self.lexicon, self.options = lexicon, (expand, drop_punctuation, drop_numbers, min_length)
+
+    def __missing__(self, piece: str) -> str | None:
+        expand, drop_punctuation, drop_numbers, min_length = self.options
+        token = "_".join(piece.split())  # as segment() writes it
+        if expand:
+            token = self.lexicon.expand(token)
+        token = token.lower()
+        if (drop_punctuation and not any(ch.isalnum() for ch in token)
+                or drop_numbers and is_number(token) or len(token) < min_length):
+            form = None
+        else:
+            form = sys.intern(token)
+        if len(self) >= 500_000:  # bounded: about 100 MB at most
+            self.clear()
+        self[piece] = form
+        return form
 
 
 def _candidates_of(preprocessor: Preprocessor, texts: list) -> list:

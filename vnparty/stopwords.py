@@ -66,6 +66,11 @@ class Stopwords:
     def __contains__(self, word: str) -> bool:
         return word in self._removed
 
+    def remove_from(self, tokens: list[str]) -> list[str]:
+        """``tokens`` without the stopwords, in order."""
+        removed = self._removed
+        return [t for t in tokens if t not in removed]
+
     def __len__(self) -> int:
         return len(self._removed)
 

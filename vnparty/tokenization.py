@@ -74,8 +74,8 @@ def segment_spans(text: str, *, lexicon: Lexicon | None = None,
 
 def _words_and_keys(text: str, segmenter) -> tuple[list[list[Span]], list[str]]:
     """The segmenter's words and each syllable's :func:`syllable_key`, in order."""
-    if hasattr(segmenter, "words_and_keys"):  # PyviSegmenter has them, one per distinct syllable
-        words, keys = segmenter.words_and_keys(text)
+    if type(segmenter) is PyviSegmenter:  # it has the keys already, one per distinct syllable
+        words, keys = segmenter.words_and_keys(text)  # (a subclass may change __call__: not used)
     else:
         words, keys = segmenter(text), None
     split = _split_final_periods(text, words)
