@@ -218,6 +218,10 @@ def test_same_tokens_as_reference_with_another_lexicon_and_segmenter():
     texts = [a.text for a in load_articles()] + list(reference.vntc_texts(50))
     assert_same_as_reference(texts, lexicon=lexicon)
     assert_same_as_reference(texts[:20], segmenter=lambda text: [[s] for s in syllable_spans(text)])
+    # one word of the whole text: punctuation must come out on its own
+    assert_same_as_reference(texts[:20], segmenter=lambda text: [syllable_spans(text)])
+    assert segment("Chi bộ – họp, cấp ủy…", segmenter=lambda text: [syllable_spans(text)]) == \
+        ["Chi_bộ", "–", "họp", ",", "cấp_ủy", "…"]
     assert_same_as_reference(texts[:20], lexicon=Lexicon())
 
 
@@ -235,3 +239,19 @@ def test_patterns_match_as_the_reference_ones(pattern):
         ours, theirs = getattr(module, pattern), getattr(reference, pattern)
     for text in texts:
         assert [m.span() for m in ours.finditer(text)] == [m.span() for m in theirs.finditer(text)]
+
+
+def test_a_syllable_key_has_a_letter_or_digit_exactly_when_the_syllable_has():
+    # segment_spans asks whether a syllable is punctuation of its key, not of its text
+    import unicodedata
+
+    from vnparty.lexicon import syllable_key
+    from vnparty.tokenization import _is_word
+
+    characters = [chr(c) for c in range(0x30000) if not 0xD800 <= c < 0xE000]
+    assert [c for c in characters if _is_word(c) != _is_word(syllable_key(c))] == []
+    # and every pair that NFC composes into one character ("o" + U+0301 -> "ó", "=" + U+0338 -> "≠")
+    pairs = ["".join(chr(int(code, 16)) for code in d.split())
+             for d in map(unicodedata.decomposition, characters) if d and not d.startswith("<")]
+    assert len(pairs) > 2000
+    assert [p for p in pairs if _is_word(p) != _is_word(syllable_key(p))] == []

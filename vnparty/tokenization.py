@@ -15,6 +15,7 @@ from __future__ import annotations
 import bisect
 import functools
 import itertools
+import operator
 import re
 
 from .lexicon import DOCUMENT_PATTERN, NUMBER_PATTERN, Lexicon, default_lexicon, syllable_key
@@ -60,16 +61,44 @@ def segment_spans(text: str, *, lexicon: Lexicon | None = None,
     syllables = list(itertools.chain.from_iterable(words))
     forced = _forced_groups(text, syllables, keys, lexicon)
     # Repairs are rare: tokens are the segmenter's words except in the few regions around a
-    # forced token, which are worked out syllable by syllable (_repair).
+    # forced token, which are worked out syllable by syllable (_repair), and in the words that
+    # hold punctuation (_split_punctuation).
     first = list(itertools.accumulate(map(len, words), initial=0))  # first syllable of word w
-    tokens: list[Span] = []
-    done = 0  # words before this one are in tokens
+    tokens = [(word[0][0], word[-1][1]) for word in words]
+    split = _split_punctuation(words, keys, first)
+    if not forced and not split:
+        return tokens
+    out: list[Span] = []
+    done = 0  # the tokens of words before this one are in out
     for (word_a, word_b), ranges in _regions(forced, first):
-        tokens += _plain_words(text, words[done:word_a])
-        tokens += _repair(text, syllables, keys, first, word_a, word_b, ranges)
+        out += _plain(tokens, split, done, word_a)
+        out += _repair(text, syllables, keys, first, word_a, word_b, ranges)
         done = word_b
-    tokens += _plain_words(text, words[done:])
-    return tokens
+    return out + _plain(tokens, split, done, len(words))
+
+
+def _split_punctuation(words, keys, first) -> dict[int, list[Span]]:
+    """The tokens of each word that holds punctuation (a syllable with no letter or digit) and
+    more than one syllable: the punctuation on its own, the rest together."""
+    split = {}
+    for i in itertools.compress(itertools.count(), map(operator.not_,
+                                                       map(_WORD_LIKE.__getitem__, keys))):
+        w = bisect.bisect_right(first, i) - 1
+        if len(words[w]) > 1 and w not in split:
+            word_keys = keys[first[w]:first[w + 1]]
+            split[w] = _runs(words[w], [("word", 0) if _WORD_LIKE[k] else ("alone", j)
+                                        for j, k in enumerate(word_keys)])
+    return split
+
+
+def _plain(tokens: list[Span], split: dict[int, list[Span]], start: int, end: int) -> list[Span]:
+    """Tokens of words ``start`` to ``end`` (not included), which no forced token touches."""
+    if not any(start <= w < end for w in split):
+        return tokens[start:end]
+    out = []
+    for w in range(start, end):
+        out += split.get(w) or [tokens[w]]
+    return out
 
 
 def _words_and_keys(text: str, segmenter) -> tuple[list[list[Span]], list[str]]:
@@ -100,19 +129,6 @@ def _regions(forced: list[tuple[int, int]], first: list[int]):
     return [((a, b), ranges) for a, b, ranges in regions]
 
 
-def _plain_words(text: str, words: list[list[Span]]) -> list[Span]:
-    """Tokens of words no repair touches: each word, with punctuation inside it on its own."""
-    tokens = []
-    for word in words:
-        if len(word) == 1 or all(map(_WORD_LIKE.__getitem__,
-                                     map(text.__getitem__, itertools.starmap(slice, word)))):
-            tokens.append((word[0][0], word[-1][1]))
-        else:
-            tokens += _runs(word, [("word", 0) if _is_word(text[s:e]) else ("alone", i)
-                                   for i, (s, e) in enumerate(word)])
-    return tokens
-
-
 def _runs(syllables: list[Span], group: list) -> list[Span]:
     """One token for each run of syllables with the same group label."""
     tokens, i = [], 0
@@ -129,8 +145,8 @@ def _repair(text, syllables, keys, first, word_a, word_b, forced) -> list[Span]:
     """Tokens of words ``word_a`` to ``word_b`` (not included), with their forced ranges."""
     start, end = first[word_a], first[word_b]
     owner = [w for w in range(word_a, word_b) for _ in range(first[w], first[w + 1])]
-    group = [("word", owner[i - start]) if _is_word(text[s:e]) else ("alone", i)
-             for i, (s, e) in enumerate(syllables[start:end], start)]
+    group = [("word", owner[i - start]) if _WORD_LIKE[keys[i]] else ("alone", i)
+             for i in range(start, end)]
     local = [(a - start, b - start) for a, b in forced]
     for a, b in local:
         for i in range(a, b + 1):
@@ -172,7 +188,9 @@ def _is_word(piece: str) -> bool:
 
 
 class _WordLike(dict):
-    """_is_word of each syllable string, worked out once (cleared when it grows large)."""
+    """_is_word of each syllable, worked out once (cleared when it grows large). Asked of the
+    syllable's key: the key has a letter or digit exactly when the syllable has (checked for every
+    character and every character with a combining mark in tests/test_tokenization.py)."""
 
     def __missing__(self, piece: str) -> bool:
         if len(self) > 100_000:
