@@ -29,6 +29,7 @@ _TONES = "\u0300\u0301\u0303\u0309\u0323"  # huyền, sắc, ngã, hỏi, nặng
 _ZERO_WIDTH = dict.fromkeys("\u200b\u200c\u200d\u2060\ufeff\u00ad", "")
 # every run of white space but newlines that is not already one plain space
 _SPACES = re.compile(r"[^\S\n]{2,}|[^\S \n]")
+_EMPTY_LINES = re.compile(r"\n{3,}")
 _QUOTES = {"\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u00ab": '"',
            "\u00bb": '"', "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'"}
 # Eth (Ð ð) and African D (Ɖ ɖ) look like Đ đ and arrive from bad keyboards and OCR.
@@ -68,8 +69,8 @@ def normalize_spaces(text: str) -> str:
     """Drop zero-width characters and soft hyphens, turn every run of spaces (non-breaking ones
     included) into one space, strip each line, and keep at most one empty line between paragraphs."""
     text = _replace(text, _ZERO_WIDTH).replace("\r\n", "\n").replace("\r", "\n")
-    lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip("\n")
+    text = _SPACES.sub(" ", text).replace(" \n", "\n").replace("\n ", "\n")  # strip each line
+    return _EMPTY_LINES.sub("\n\n", text).strip(" \n")
 
 
 def normalize_quotes(text: str) -> str:

@@ -57,8 +57,8 @@ def segment_spans(text: str, *, lexicon: Lexicon | None = None,
     """The ``(start, end)`` of every token that :func:`segment` returns."""
     _check_text(text)
     lexicon = default_lexicon() if lexicon is None else lexicon
-    words, keys = _words_and_keys(text, segmenter or _DEFAULT_SEGMENTER)
-    syllables = list(itertools.chain.from_iterable(words))
+    words, syllables, keys = _split_final_periods(
+        text, *_words_and_keys(text, segmenter or _DEFAULT_SEGMENTER))
     forced = _forced_groups(text, syllables, keys, lexicon)
     # Repairs are rare: tokens are the segmenter's words except in the few regions around a
     # forced token, which are worked out syllable by syllable (_repair), and in the words that
@@ -101,16 +101,14 @@ def _plain(tokens: list[Span], split: dict[int, list[Span]], start: int, end: in
     return out
 
 
-def _words_and_keys(text: str, segmenter) -> tuple[list[list[Span]], list[str]]:
-    """The segmenter's words and each syllable's :func:`syllable_key`, in order."""
+def _words_and_keys(text: str, segmenter):
+    """The segmenter's words, all their syllables in order and each one's :func:`syllable_key`."""
     if type(segmenter) is PyviSegmenter:  # it has the keys already, one per distinct syllable
         words, keys = segmenter.words_and_keys(text)  # (a subclass may change __call__: not used)
-    else:
-        words, keys = segmenter(text), None
-    split = _split_final_periods(text, words)
-    if keys is None or split is not words:
-        keys = [syllable_key(text[s:e]) for word in split for s, e in word]
-    return split, keys
+        return words, list(itertools.chain.from_iterable(words)), keys
+    words = segmenter(text)
+    syllables = list(itertools.chain.from_iterable(words))
+    return words, syllables, [syllable_key(text[s:e]) for s, e in syllables]
 
 
 def _regions(forced: list[tuple[int, int]], first: list[int]):
@@ -155,32 +153,32 @@ def _repair(text, syllables, keys, first, word_a, word_b, forced) -> list[Span]:
     return _runs(syllables[start:end], group)
 
 
-def _split_final_periods(text: str, words: list[list[Span]]) -> list[list[Span]]:
-    """pyvi reads "UBND." as one syllable; at a sentence end the period is its own."""
+def _split_final_periods(text: str, words: list[list[Span]], syllables: list[Span],
+                         keys: list[str]):
+    """pyvi reads "UBND." as one syllable; at a sentence end the period is its own. Returns
+    ``words, syllables, keys`` with those syllables split."""
     ends = [m.end() for m in _CAPS_PERIOD_END.finditer(text)]  # where such a syllable can end
     if not ends:
-        return words
-    syllables = list(itertools.chain.from_iterable(words))
-    syllable_ends = [e for _, e in syllables]
-    split = set()
+        return words, syllables, keys
+    syllable_ends = list(map(operator.itemgetter(1), syllables))
+    split = []
     for end in ends:
         k = bisect.bisect_left(syllable_ends, end)
         if k < len(syllables) and syllable_ends[k] == end \
                 and _CAPS_PERIOD.fullmatch(text, syllables[k][0], end):
-            split.add(syllables[k])
+            split.append(k)
     if not split:
-        return words
-    out = []
-    for word in words:
-        out.append([])
-        for start, end in word:
-            if (start, end) in split:
-                out[-1].append((start, end - 1))
-                out.append([(end - 1, end)])
-                out.append([])
-            else:
-                out[-1].append((start, end))
-    return [word for word in out if word]
+        return words, syllables, keys
+    words, syllables, keys = list(words), list(syllables), list(keys)
+    first = list(itertools.accumulate(map(len, words), initial=0))
+    for k in reversed(split):  # from the end, so that the indices before stay true
+        w = bisect.bisect_right(first, k) - 1
+        (start, end), j, word = syllables[k], k - first[w], words[w]
+        words[w:w + 1] = [piece for piece in (word[:j] + [(start, end - 1)], [(end - 1, end)],
+                                              word[j + 1:]) if piece]
+        syllables[k:k + 1] = [(start, end - 1), (end - 1, end)]
+        keys[k:k + 1] = [syllable_key(text[start:end - 1]), syllable_key(text[end - 1:end])]
+    return words, syllables, keys
 
 
 def _is_word(piece: str) -> bool:
@@ -205,7 +203,8 @@ _WORD_LIKE = _WordLike()
 def _forced_groups(text: str, syllables: list[Span], keys: list[str],
                    lexicon: Lexicon) -> list[tuple[int, int]]:
     """Inclusive syllable ranges that must be one token: pattern matches, then lexicon terms."""
-    starts, ends = [s for s, _ in syllables], [e for _, e in syllables]
+    starts = list(map(operator.itemgetter(0), syllables))
+    ends = list(map(operator.itemgetter(1), syllables))
     taken: set[int] = set()  # syllables in a forced token
     ranges = []
     patterns = [DOCUMENT_PATTERN, lexicon.abbreviation_pattern(), NUMBER_PATTERN]
