@@ -14,14 +14,17 @@ PyviSegmenter     ``vnparty.segmenters.PyviSegmenter()(text)`` on each whole art
                   segmentation, word for word, as spans of the original text
 vnparty.segment   ``vnparty.segment(text)`` on each whole article: PyviSegmenter and the repairs
                   (lexicon, document references, numbers)
+preprocess        ``vnparty.preprocess(texts)``: the whole feature pipeline (normalise, segment,
+                  repair, lower-case, drop punctuation, numbers and stopwords, corpus layer)
 
 Speed is vnparty syllables (``syllable_spans``) of the sample per second, the same count for every
 row. Each method runs ``--repeats`` times, the methods interleaved within each repeat so that a
 slow spell of a shared machine hits all of them alike; the median is reported, of wall and of CPU
 time. vnparty's syllable cache is emptied before each of its runs, so every run starts cold as a
 fresh process would; the row "warm cache" runs PyviSegmenter again right after, cache kept (the
-steady state on a large corpus). With ``--processes 2`` the script also times pyvi documents and
-vnparty.segment in a pool of 2 worker processes (wall time, for information).
+steady state on a large corpus). With ``--processes 2`` the script also times, in 2 processes,
+``preprocess(texts, n_jobs=2)`` (vnparty's own process pool, cold caches) and, in a pool of 2
+worker processes, pyvi documents and vnparty.segment.
 
     python benchmarks/segmentation_speed.py --articles 1000 --repeats 5 --processes 2
 
@@ -89,17 +92,26 @@ def vnparty_segment(texts):
         segment(text)
 
 
+def vnparty_preprocess(texts, n_jobs=1):
+    from vnparty import preprocess
+
+    preprocess(texts, n_jobs=n_jobs, progress=False)
+
+
 def cold_cache():
-    from vnparty.segmenters import _syllable
+    """Empty every cache vnparty fills while it segments, as in a fresh process."""
+    from vnparty import lexicon, segmenters, tokenization
 
-    _syllable.cache_clear()
+    segmenters._clear_syllable_cache()
+    tokenization._WORD_LIKE.clear()
+    lexicon.syllable_key.cache_clear()
 
 
-def timed(function, texts, before=None) -> tuple[float, float]:
+def timed(function, texts, before=None, **options) -> tuple[float, float]:
     if before:
         before()
     wall, cpu = time.perf_counter(), time.process_time()
-    function(texts)
+    function(texts, **options)
     return time.perf_counter() - wall, time.process_time() - cpu
 
 
@@ -212,6 +224,7 @@ def main(argv=None) -> int:
         "PyviSegmenter": (vnparty_segmenter, texts, cold_cache),
         "  warm cache": (vnparty_segmenter, texts, None),
         "vnparty.segment": (vnparty_segment, texts, cold_cache),
+        "preprocess": (vnparty_preprocess, texts, cold_cache),
     }
     runs = {name: [] for name in methods}
     for repeat in range(args.repeats):
@@ -237,19 +250,21 @@ def main(argv=None) -> int:
         print(f"{name:18s}{r['wall_s']:11.2f}s{r['syllables_per_s']:13,.0f}{r['cpu_s']:8.2f}s"
               f"{r['syllables_per_s_cpu']:13,.0f}{r['speedup']:17.2f}×{r['speedup_cpu']:6.2f}×")
     sentences_row = results["pyvi sentences"]
-    for name in ("PyviSegmenter", "vnparty.segment"):
+    for name in ("PyviSegmenter", "vnparty.segment", "preprocess"):
         print(f"{name} / pyvi sentences: {sentences_row['wall_s'] / results[name]['wall_s']:.2f}× "
               f"(CPU {sentences_row['cpu_s'] / results[name]['cpu_s']:.2f}×)")
 
     if args.processes:
         if cpus:
             os.sched_setaffinity(0, cpus)
-        pool_runs = {"pyvi documents": [], "vnparty.segment": []}
+        pool_runs = {"pyvi documents": [], "vnparty.segment": [], "preprocess": []}
         for _ in range(args.repeats):
             pool_runs["pyvi documents"].append(timed_pool(_tokenize_one, texts, args.processes))
             pool_runs["vnparty.segment"].append(timed_pool(_segment_one, texts, args.processes))
-        print(f"\n{args.processes} processes (multiprocessing fork pool, chunks of 8 articles, "
-              f"median wall of {args.repeats}; for information, the machine is shared):")
+            pool_runs["preprocess"].append(timed(
+                vnparty_preprocess, texts, cold_cache, n_jobs=args.processes)[0])
+        print(f"\n{args.processes} processes, median wall of {args.repeats} (preprocess: its own "
+              "pool, n_jobs; the others: a multiprocessing fork pool, chunks of 8 articles):")
         pool = {}
         for name, walls in pool_runs.items():
             wall = statistics.median(walls)
@@ -257,8 +272,11 @@ def main(argv=None) -> int:
                           "scaling_vs_one_core": results[name]["wall_s"] / wall}
             print(f"  {name:18s}{wall:8.2f}s{syllables / wall:13,.0f} syllables/s, "
                   f"{pool[name]['scaling_vs_one_core']:.2f}× its one-core speed")
-        print(f"  vnparty.segment / pyvi documents: "
-              f"{pool['pyvi documents']['wall_s'] / pool['vnparty.segment']['wall_s']:.2f}×")
+        one_core = results["pyvi documents"]["wall_s"]
+        for name in ("vnparty.segment", "preprocess"):
+            print(f"  {name} / pyvi documents: "
+                  f"{pool['pyvi documents']['wall_s'] / pool[name]['wall_s']:.2f}× pyvi on "
+                  f"{args.processes} processes, {one_core / pool[name]['wall_s']:.2f}× pyvi on one")
         info["processes"] = {"count": args.processes, "results": pool}
 
     info["results"] = results

@@ -193,6 +193,9 @@ class Preprocessor(TransformerMixin, BaseEstimator):
         worker = copy.copy(self)  # what a worker needs: no client, no cache handle
         worker.client = worker.cache = None
         work = functools.partial(_candidates_of, worker)
+        if self.n_jobs > 1 and self.client is None:
+            safely(worker.candidates, ["Khởi động."])  # load the models here: forked worker
+            # processes then start with them instead of each loading its own
         try:
             for chunk, found in self._from_cache(chunks, cache, signature, work):
                 for text, result in zip(chunk, found):

@@ -9,15 +9,17 @@ texts into sentences (pyvi slows down on whole long documents).
 
 from __future__ import annotations
 
-import bisect
 import os
 import re
 import string
 import tempfile
 import unicodedata
 from functools import lru_cache
-from operator import add
-from typing import NamedTuple, Protocol
+from itertools import compress, count
+from operator import add, attrgetter, contains, not_
+from typing import Protocol
+
+from .lexicon import syllable_key
 
 __all__ = ["Segmenter", "PyviSegmenter", "UndertheseaSegmenter", "syllable_spans"]
 
@@ -34,8 +36,7 @@ _SYLLABLE = re.compile(
 )
 _SENTENCE_END = {".", "!", "?", "...", ";"}
 MAX_CHUNK = 400  # syllables given to the CRF at once
-_LINE_BREAK = re.compile("\n")
-_END_MARK = re.compile(r"[.!?;](?=\s|\Z)")  # last character of a sentence end, before a space
+_CACHE_LIMIT = 50_000  # entries a cache holds before it starts afresh (rare ones pile up)
 
 
 class Segmenter(Protocol):
@@ -46,19 +47,66 @@ class Segmenter(Protocol):
 
 def syllable_spans(text: str) -> list[Span]:
     """The ``(start, end)`` of every syllable, punctuation mark and symbol in ``text``."""
-    return [m.span() for m in _SYLLABLE.finditer(text)]
+    return _split(text)[1]
+
+
+def _split(text: str) -> tuple[list[str], list[Span], set[int]]:
+    """The syllables of ``text`` (as ``_SYLLABLE`` finds them), their spans, and the indices of
+    the syllables that start a piece for the CRF: the first of a line, the one after a sentence
+    end followed by white space.
+
+    No syllable holds white space, so the text is cut at line breaks and spaces first, which is
+    much faster than the regular expression; a run of letters between two spaces, most runs, is
+    one syllable (every alternative of the expression but the last needs some other character).
+    """
+    syllables: list[str] = []
+    spans: list[Span] = []
+    starts = set()
+    position = 0
+    for line in text.split("\n"):
+        starts.add(len(syllables))
+        for run in line.split(" "):
+            size = len(run)
+            if run.isalpha():
+                syllables.append(run)
+                spans.append((position, position + size))
+            elif run:
+                for syllable, start, end, last in _RUNS.get(run) or _run(run):
+                    syllables.append(syllable)
+                    spans.append((position + start, position + end))
+                    if last:
+                        starts.add(len(syllables))
+            position += size + 1  # the run and the space or line break after it
+    return syllables, spans, starts
+
+
+_RUNS: dict[str, tuple[tuple[str, int, int, bool], ...]] = {}  # run of text -> its syllables
+
+
+def _run(run: str) -> tuple[tuple[str, int, int, bool], ...]:
+    """The syllables of a run of text without spaces or line breaks: each with its span in the
+    run and whether it ends a sentence (is a sentence end followed by white space or nothing)."""
+    if len(_RUNS) > _CACHE_LIMIT:
+        _RUNS.clear()
+    found = []
+    for match in _SYLLABLE.finditer(run):
+        syllable, (start, end) = match.group(), match.span()
+        last = syllable in _SENTENCE_END and (end == len(run) or run[end].isspace())
+        found.append((syllable, start, end, last))
+    _RUNS[run] = tuple(found)
+    return _RUNS[run]
 
 
 def _chunks(text: str, spans: list[Span]) -> list[range]:
-    """Ranges of indices of ``spans``, cut at line breaks, after sentence ends and every MAX_CHUNK
-    syllables."""
-    starts = [start for start, _ in spans]
-    cuts = {bisect.bisect_left(starts, match.start()) for match in _LINE_BREAK.finditer(text)}
-    for mark in _END_MARK.finditer(text):
-        i = bisect.bisect_right(starts, mark.start()) - 1  # the syllable the mark ends
-        if spans[i][1] == mark.end() and text[spans[i][0]:mark.end()] in _SENTENCE_END:
-            cuts.add(i + 1)
-    cuts = sorted(cuts | {0, len(spans)})
+    """Ranges of indices of ``spans`` (the ``syllable_spans`` of ``text``), cut at line breaks,
+    after sentence ends and every MAX_CHUNK syllables."""
+    return _pieces(_split(text)[2], len(spans))
+
+
+def _pieces(starts: set[int], size: int) -> list[range]:
+    """Ranges of indices of ``size`` syllables, from each start to the next, of at most
+    MAX_CHUNK syllables each."""
+    cuts = sorted(starts | {0, size})
     return [range(first, min(first + MAX_CHUNK, end))
             for start, end in zip(cuts, cuts[1:]) for first in range(start, end, MAX_CHUNK)]
 
@@ -66,55 +114,123 @@ def _chunks(text: str, spans: list[Span]) -> list[range]:
 class PyviSegmenter:
     """pyvi's CRF segmentation, exactly as ``ViTokenizer.tokenize`` joins words on one line.
 
-    About 2.3 times as fast as pyvi on news on one core (``benchmarks/segmentation_speed.py``),
+    About 3 times as fast as pyvi on news on one core (``benchmarks/segmentation_speed.py``),
     with the same output: each distinct syllable's features are built once and cached, and pyvi's
     CRF model is fed directly with the attributes sklearn-crfsuite would make of pyvi's features.
     """
 
     def __call__(self, text: str) -> list[list[Span]]:
-        spans = syllable_spans(text)
-        if not spans:
-            return []
-        crf = _pyvi_crf()
-        tag, items = crf.tagger.tag, crf.items
-        syllables = [_syllable(text[s:e]) for s, e in spans]
-        words: list[list[Span]] = []
-        for chunk in _chunks(text, spans):
-            start, end = chunk.start, chunk.stop
-            sentence = syllables[start:end]
-            labels = tag(items(sentence))
-            words.append([spans[start]])
-            # pyvi's rule for joining a syllable tagged I_W to the one before (tokenize): neither
-            # is punctuation or starts with a digit, and no capital follows a small letter
-            for span, before, syllable, label in zip(spans[start + 1:end], sentence,
-                                                      sentence[1:], labels[1:]):
-                if (label == "I_W" and before.free and syllable.free
-                        and (before.title or not syllable.title)):
-                    words[-1].append(span)
-                else:
-                    words.append([span])
-        return words
+        return _segment(text)[0]
+
+    def words_and_keys(self, text: str) -> tuple[list[list[Span]], list[str]]:
+        """The words of ``text``, as ``self(text)``, and the ``lexicon.syllable_key`` of each
+        syllable of the words, in order."""
+        words, syllables = _segment(text)
+        return words, list(map(_KEY, syllables))
 
     def __repr__(self) -> str:
         return "PyviSegmenter()"
 
 
-class _Syllable(NamedTuple):
+def _segment(text: str) -> tuple[list[list[Span]], list[_Syllable]]:
+    """The words of ``text`` and the records of its syllables."""
+    strings, spans, starts = _split(text)
+    if not strings:
+        return [], []
+    syllables = _syllables(strings)
+    labels = _labels(syllables, _pieces(starts, len(strings)))
+    return _words(spans, syllables, labels), syllables
+
+
+def _labels(syllables: list[_Syllable], pieces: list[range]) -> list[str]:
+    """The CRF's label of each syllable, each piece tagged on its own; the first of a piece is
+    "B_W" whatever its label, since no word goes on from one piece to the next."""
+    crf = _pyvi_crf()
+    # The items of all pieces in one go: an edge after each piece, so that the items of piece k
+    # are k places further on than its syllables
+    sequence: list[_Syllable] = []
+    for piece in pieces:
+        sequence += syllables[piece.start:piece.stop]
+        sequence.append(_EDGE)
+    items = crf.items(sequence)
+    # (the list made at its full size: growing it between two calls of the tagger costs more,
+    # as glibc's malloc then gathers the many small blocks the tagger has just freed)
+    labels = [""] * len(syllables)
+    for shift, piece in enumerate(pieces):
+        tags = crf.tagger.tag(items[piece.start + shift:piece.stop + shift])
+        tags[0] = "B_W"
+        labels[piece.start:piece.stop] = tags
+    return labels
+
+
+def _words(spans: list[Span], syllables: list[_Syllable], labels: list[str]) -> list[list[Span]]:
+    """pyvi's rule for joining a syllable labelled I_W to the one before (tokenize): neither is
+    punctuation or starts with a digit, and no capital follows a small letter."""
+    words: list[list[Span]] = []
+    # (the first syllable, after _EDGE, starts a word whatever its label)
+    for span, label, before, syllable in zip(spans, labels, [_EDGE, *syllables], syllables):
+        if label == "I_W" and syllable.second <= before.first:
+            word.append(span)
+        else:
+            word = [span]
+            words.append(word)
+    return words
+
+
+class _Syllable:
     """What pyvi's features and joining rule need of one syllable (see ViTokenizer)."""
 
-    lower: str              # NFC, lower case: for pyvi's dictionary look-ups
-    own: tuple              # crfsuite attributes of the syllable itself
-    left: tuple             # its attributes as the syllable before ("-1:..."), by code: without
-                            # (0) or with the bigram (1), the trigram (2) or both flags (3)
-    right: tuple            # the same as the syllable after ("+1:...")
-    free: bool              # neither punctuation nor starting with a digit
-    title: bool             # first character is upper case
+    __slots__ = ("neighbour", "own", "lower", "bi_next", "tri_next", "first", "second", "key")
+
+    def __init__(self, neighbour, own, lower, bi_next, tri_next, first, second, key):
+        # crfsuite attributes of the syllable as a neighbour's: "-1:..." as the syllable before,
+        # "+1:..." (from 4 on) as the one after, each plain, with the bigram flag, with the
+        # trigram flag, with both; so the bigram flag (0 or 1) plus the trigram flag (0 or 2),
+        # plus 4 for the one after, is the index
+        self.neighbour: tuple[tuple[bytes, ...], ...] = neighbour
+        self.own: tuple[bytes, ...] = own  # crfsuite attributes of the syllable itself
+        self.lower: str = lower  # NFC, lower case, as in pyvi's dictionary
+        self.bi_next: frozenset[str] = bi_next  # the syllables after it in two-syllable words
+        # second syllable -> the thirds, of the three-syllable words it starts
+        self.tri_next: dict[str, frozenset[str]] | frozenset = tri_next
+        # joining to the one before: as the first of two 0 never (punctuation, or a digit
+        # first), 1 (small letter or other) or 2 (capital); as the second 1, 2 or 3 never;
+        # joined if second <= first
+        self.first: int = first
+        self.second: int = second
+        self.key: str = key  # lexicon.syllable_key of the original characters
 
 
-_EDGE = _Syllable("", (), ((),) * 4, ((),) * 4, False, False)  # before the first, after the last
+_KEY = attrgetter("key")
+_NOTHING: frozenset[str] = frozenset()
+
+# Before the first syllable of a piece and after the last: no attributes, and a lower case that
+# no dictionary word holds (a syllable holds no white space), so no word reaches across it.
+_EDGE = _Syllable(((),) * 8, (), "\n", _NOTHING, _NOTHING, 0, 3, "")
+
+_SYLLABLES: dict[str, _Syllable] = {}  # syllable as in the text -> its record
 
 
-@lru_cache(maxsize=1 << 14)  # about 14 MB; the commonest 16,384 syllables make 99.8% of news
+def _clear_caches() -> None:
+    """Forget every syllable and run of text seen (segment the next texts as a fresh process)."""
+    _SYLLABLES.clear()
+    _RUNS.clear()
+
+
+def _syllables(strings: list[str]) -> list[_Syllable]:
+    """The record of each syllable, from the cache; made and cached for the new ones."""
+    syllables = list(map(_SYLLABLES.get, strings))
+    if None in syllables:
+        if len(_SYLLABLES) > _CACHE_LIMIT:
+            _SYLLABLES.clear()
+        for i in compress(count(), map(not_, syllables)):  # the new ones
+            syllable = _SYLLABLES.get(strings[i])  # (made already, if twice in the text)
+            if syllable is None:
+                syllable = _SYLLABLES[strings[i]] = _syllable(strings[i])
+            syllables[i] = syllable
+    return syllables
+
+
 def _syllable(raw: str) -> _Syllable:
     # pyvi's feature dict of a syllable as python-crfsuite turns it into attributes (to_item):
     # "name:value" for a string, "name" with weight 1.0 for True or 1.0, weight 0.0 for False.
@@ -124,27 +240,32 @@ def _syllable(raw: str) -> _Syllable:
     word = unicodedata.normalize("NFC", raw)
     lower, upper, title = word.lower(), word.isupper(), word.istitle()
     value = lower.encode("utf-8").split(b"\0", 1)[0]  # crfsuite reads a name up to its first NUL
-    known = _pyvi_crf().attributes
+    crf = _pyvi_crf()
+    known = crf.attributes
     own = _known(known, b"bias", b"word.lower():" + value, upper and b"word.isupper()",
                  title and b"word.istitle()", word.isdigit() and b"word.isdigit()")
-    left = _known(known, b"-1:word.lower():" + value, title and b"-1:word.istitle()",
-                  upper and b"-1:word.isupper()")
-    right = _known(known, b"+1:word.lower():" + value, title and b"+1:word.istitle()",
+    before = _known(known, b"-1:word.lower():" + value, title and b"-1:word.istitle()",
+                    upper and b"-1:word.isupper()")
+    after = _known(known, b"+1:word.lower():" + value, title and b"+1:word.istitle()",
                    upper and b"+1:word.isupper()")
-    return _Syllable(lower, own,
-                     _with_grams(left, b"-1:word.bi_gram()", b"-2:word.tri_gram()"),
-                     _with_grams(right, b"+1:word.bi_gram()", b"+2:word.tri_gram()"),
-                     free=word not in string.punctuation and not word[0].isdigit(),
-                     title=word[0].istitle())
+    joins = word not in string.punctuation and not word[0].isdigit()
+    capital = word[0].istitle()
+    return _Syllable(_with_grams(before, b"-1:word.bi_gram()", b"-2:word.tri_gram()")
+                     + _with_grams(after, b"+1:word.bi_gram()", b"+2:word.tri_gram()"),
+                     own=own, lower=lower, bi_next=crf.bi_next.get(lower, _NOTHING),
+                     tri_next=crf.tri_next.get(lower, _NOTHING),
+                     first=1 + capital if joins else 0, second=1 + capital if joins else 3,
+                     key=syllable_key(raw))
 
 
 def _known(known: frozenset[bytes] | None, *names) -> tuple[bytes, ...]:
     """The names given (not False) that the model knows, in order."""
-    return tuple(name for name in names if name and (known is None or name in known))
+    names = filter(None, names)
+    return tuple(names if known is None else filter(known.__contains__, names))
 
 
 def _with_grams(base: tuple, bi_gram: bytes, tri_gram: bytes) -> tuple[tuple, ...]:
-    """``base`` followed by neither, the first, the second or both flags (codes 0 to 3)."""
+    """``base`` followed by neither, the first, the second or both flags."""
     return base, base + (bi_gram,), base + (tri_gram,), base + (bi_gram, tri_gram)
 
 
@@ -154,21 +275,37 @@ class _PyviCRF:
     def __init__(self, tokenizer):
         self.tagger = tokenizer.model.tagger_
         self.attributes = _model_attributes(self.tagger)
-        self.bi_grams = tokenizer.bi_grams
-        self.tri_grams = tokenizer.tri_grams
-        self.tri_starts = {gram.rsplit(" ", 1)[0] for gram in self.tri_grams}
+        # pyvi looks "a b" up in bi_grams and "a b c" in tri_grams; since a syllable holds no
+        # white space, that is: b in bi_next[a], c in tri_next[a][b]
+        self.bi_next: dict[str, frozenset[str]] = {}
+        self.tri_next: dict[str, dict[str, frozenset[str]]] = {}
+        for gram in tokenizer.bi_grams:
+            a, b = gram.split(" ")
+            self.bi_next[a] = self.bi_next.get(a, _NOTHING) | {b}
+        for gram in tokenizer.tri_grams:
+            a, b, c = gram.split(" ")
+            thirds = self.tri_next.setdefault(a, {})
+            thirds[b] = thirds.get(b, _NOTHING) | {c}
 
     def items(self, syllables: list[_Syllable]) -> list[tuple[bytes, ...]]:
-        """The attributes of ``ViTokenizer.sent2features``, position by position, in its order."""
-        lower = [s.lower for s in syllables]
-        pairs = [f"{a} {b}" for a, b in zip(lower, lower[1:])]  # syllables i, i+1
-        bi = list(map(self.bi_grams.__contains__, pairs))
-        tri = [2 * (pair in self.tri_starts and f"{pair} {c}" in self.tri_grams)  # i, i+1, i+2
-               for pair, c in zip(pairs, lower[2:])]
-        left_codes = [0, *map(add, bi, [0, *tri])]   # bigram + trigram ending at i
-        right_codes = [*map(add, bi, [*tri, 0]), 0]  # ... and starting at i
-        return [s.own + p.left[l] + n.right[r] for s, p, l, n, r in zip(
-            syllables, [_EDGE, *syllables], left_codes, [*syllables[1:], _EDGE], right_codes)]
+        """The attributes of ``ViTokenizer.sent2features``, position by position, in its order.
+        An ``_EDGE`` in the list cuts it in two: the syllables on either side do not see each
+        other."""
+        syllables = [_EDGE, *syllables, _EDGE]
+        lower = [syllable.lower for syllable in syllables]
+        bi_next = [syllable.bi_next for syllable in syllables]
+        bi = list(map(contains, bi_next, lower[1:]))  # syllables i, i+1 make a word
+        tri = [0] * len(bi)  # 2 where syllables i, i+1, i+2 make a word
+        tri_next = [syllable.tri_next for syllable in syllables]
+        for i in compress(count(), map(contains, tri_next, lower[1:])):  # i, i+1 start one
+            if lower[i + 2] in tri_next[i][lower[i + 1]]:
+                tri[i] = 2
+        # each syllable's own attributes, those of the one before (with the bigram and trigram
+        # ending at it) and those of the one after (+4; with the ones starting at it)
+        return [syllable.own + before.neighbour[left] + after.neighbour[4 + right]
+                for before, syllable, after, left, right in zip(
+                    syllables, syllables[1:], syllables[2:],
+                    map(add, bi, [0, *tri]), map(add, bi[1:], tri[1:]))]
 
 
 def _model_attributes(tagger) -> frozenset[bytes] | None:
