@@ -102,7 +102,7 @@ def cold_cache():
     """Empty every cache vnparty fills while it segments, as in a fresh process."""
     from vnparty import lexicon, segmenters, tokenization
 
-    segmenters._clear_syllable_cache()
+    segmenters._clear_caches()
     tokenization._WORD_LIKE.clear()
     lexicon.syllable_key.cache_clear()
 

@@ -5,6 +5,8 @@ nothing of pyvi's segmentation changes: the words equal ``ViTokenizer.tokenize``
 of the bundled articles and of the first articles of VNTC (when ``../shared/corpora`` is there),
 the CRF receives exactly the scores pyvi gives it, and the old slow path (pyvi's ``sent2features``
 and sklearn-crfsuite's ``predict``) gives the same words on whole texts and on arbitrary text.
+The shortcuts of the fast path (syllables found without the regular expression for runs of
+letters, caches of syllables and runs of text) are checked against the plain way too.
 """
 
 import gzip
@@ -22,9 +24,11 @@ import pytest
 from hypothesis import given, strategies as st
 
 from vnparty import load_articles
+from vnparty import segmenters
 from vnparty.clean import split_sentences
-from vnparty.segmenters import (MAX_CHUNK, PyviSegmenter, _chunks, _pyvi_crf, _syllable,
-                                syllable_spans)
+from vnparty.lexicon import syllable_key
+from vnparty.segmenters import (MAX_CHUNK, PyviSegmenter, _chunks, _clear_caches, _pyvi_crf,
+                                _syllable, syllable_spans)
 
 VNTC = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "vntc_train.jsonl.gz"
 VNTC_ARTICLES = 250  # the first articles of the file, in file order: about 5,000 sentences
@@ -164,6 +168,15 @@ def test_crf_gets_exactly_pyvi_scores_on_any_text(text):
     assert_same_scores(text)
 
 
+@pytest.mark.parametrize("sentence", [
+    "đạo Thiên Chúa giáo", "phó văn phòng phẩm", "Thuyết tiến hoá luận .",  # two trigrams, 1 apart
+    "phó văn phòng thí nghiệm", "động cơ điện thoại Internet",  # two trigrams sharing a syllable
+    "chiến tranh lạnh", "a chiến tranh lạnh", "chiến tranh", "chiến tranh lạnh chiến tranh lạnh",
+])
+def test_crf_gets_exactly_pyvi_scores_around_trigrams(sentence):
+    assert_same_scores(sentence)
+
+
 # -- the old slow path, on whole texts -------------------------------------------------------------
 def test_same_words_as_before_on_whole_articles():
     texts = [article.text for article in load_articles()]
@@ -208,6 +221,79 @@ def test_chunks_as_before_on_long_texts():
     text = "đảng viên " * 2000
     spans = syllable_spans(text)
     assert [list(chunk) for chunk in _chunks(text, spans)] == reference_chunks(text, spans)
+
+
+# -- the shortcuts of the fast path ----------------------------------------------------------------
+SPACES = " \n\t\r\x0b\x0c\x1c\x85\xa0\u2028\u3000"
+TRICKY = st.lists(st.sampled_from(
+    list(SPACES) + list(".,;!?…:/@_-=>()“”%") + ["\u0301", "\u0323", "\u02bc"]
+    + list("aáĐđÂẦỦyY09²½ⅫΣσς") + ["http://", "a@b.vn", "Tp.", "ThS.", "...", "2.114", "1_0"]
+)).map("".join)
+
+
+def regex_spans(text):
+    return [match.span() for match in segmenters._SYLLABLE.finditer(text)]
+
+
+@given(st.one_of(st.text(), TRICKY, st.lists(TRICKY).map(" ".join)))
+def test_syllables_as_the_regular_expression_finds_them(text):
+    assert syllable_spans(text) == regex_spans(text)
+    _clear_caches()  # once with the runs of text cached, once without
+    assert syllable_spans(text) == regex_spans(text)
+
+
+def test_a_run_of_letters_and_digits_is_one_syllable():
+    # what lets _split skip the regular expression on such a run: each of its characters is a
+    # word character, and every alternative but the last needs some other character
+    for code in range(sys.maxunicode + 1):
+        run = chr(code) * 3
+        if run.isalnum():
+            assert [match.group() for match in segmenters._SYLLABLE.finditer(run)] == [run], \
+                hex(code)
+    assert "2014".isalnum() and "H5N1".isalnum() and not "1_0".isalnum()
+
+
+def test_syllables_as_the_regular_expression_finds_them_on_vntc():
+    for text in vntc_texts()[:100]:
+        assert syllable_spans(text) == regex_spans(text)
+
+
+def words_and_keys_agree(text, segmenter=PyviSegmenter()):
+    words, keys = segmenter.words_and_keys(text)
+    assert words == segmenter(text)
+    assert keys == [syllable_key(text[s:e]) for word in words for s, e in word]
+
+
+def test_words_and_keys_on_real_sentences():
+    sentences = bundled_sentences() + ODD_SENTENCES
+    if VNTC.exists():
+        sentences += _sentences(vntc_texts()[:50])
+    for sentence in sentences:
+        words_and_keys_agree(sentence)
+    assert PyviSegmenter().words_and_keys("") == ([], [])
+    assert PyviSegmenter().words_and_keys(" \n ") == ([], [])
+
+
+@given(st.one_of(st.text(), TRICKY))
+def test_words_and_keys_on_any_text(text):
+    words_and_keys_agree(text)
+
+
+def test_same_words_cold_and_warm_and_with_small_caches(monkeypatch):
+    texts = [article.text for article in load_articles()]
+    if VNTC.exists():
+        texts += vntc_texts()[:30]
+    segmenter = PyviSegmenter()
+    _clear_caches()
+    cold = [segmenter.words_and_keys(text) for text in texts]
+    assert [segmenter.words_and_keys(text) for text in texts] == cold
+    monkeypatch.setattr(segmenters, "_CACHE_LIMIT", 50)  # the caches start afresh again and again
+    _clear_caches()
+    assert [segmenter.words_and_keys(text) for text in texts] == cold
+    assert len(segmenters._SYLLABLES) <= 50 + max(len(set(syllable_spans(t))) for t in texts)
+    assert len(segmenters._RUNS) <= 51
+    _clear_caches()
+    assert not segmenters._SYLLABLES and not segmenters._RUNS
 
 
 # -- the model still loads lazily ------------------------------------------------------------------

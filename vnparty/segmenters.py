@@ -56,8 +56,9 @@ def _split(text: str) -> tuple[list[str], list[Span], set[int]]:
     end followed by white space.
 
     No syllable holds white space, so the text is cut at line breaks and spaces first, which is
-    much faster than the regular expression; a run of letters between two spaces, most runs, is
-    one syllable (every alternative of the expression but the last needs some other character).
+    much faster than the regular expression; a run of letters and digits between two spaces,
+    most runs, is one syllable (every alternative of the expression but the last needs some
+    other character), and the syllables of other runs are cached.
     """
     syllables: list[str] = []
     spans: list[Span] = []
@@ -67,7 +68,7 @@ def _split(text: str) -> tuple[list[str], list[Span], set[int]]:
         starts.add(len(syllables))
         for run in line.split(" "):
             size = len(run)
-            if run.isalpha():
+            if run.isalnum():
                 syllables.append(run)
                 spans.append((position, position + size))
             elif run:
@@ -293,19 +294,22 @@ class _PyviCRF:
         other."""
         syllables = [_EDGE, *syllables, _EDGE]
         lower = [syllable.lower for syllable in syllables]
-        bi_next = [syllable.bi_next for syllable in syllables]
-        bi = list(map(contains, bi_next, lower[1:]))  # syllables i, i+1 make a word
-        tri = [0] * len(bi)  # 2 where syllables i, i+1, i+2 make a word
-        tri_next = [syllable.tri_next for syllable in syllables]
-        for i in compress(count(), map(contains, tri_next, lower[1:])):  # i, i+1 start one
-            if lower[i + 2] in tri_next[i][lower[i + 1]]:
-                tri[i] = 2
-        # each syllable's own attributes, those of the one before (with the bigram and trigram
-        # ending at it) and those of the one after (+4; with the ones starting at it)
-        return [syllable.own + before.neighbour[left] + after.neighbour[4 + right]
-                for before, syllable, after, left, right in zip(
-                    syllables, syllables[1:], syllables[2:],
-                    map(add, bi, [0, *tri]), map(add, bi[1:], tri[1:]))]
+        # 1 where syllables i, i+1 make a word
+        bi = [1 if b in a.bi_next else 0 for a, b in zip(syllables, lower[1:])]
+        # each syllable's own attributes, those of the one before (with the bigram flag, if the
+        # two make a word) and those of the one after (from 4 on; the same)
+        items = [syllable.own + before.neighbour[left] + after.neighbour[4 + right]
+                 for before, syllable, after, left, right in zip(
+                     syllables, syllables[1:], syllables[2:], bi, bi[1:])]
+        # and the trigram flags, for the few places where syllables i, i+1, i+2 make a word
+        starts = [b in a.tri_next for a, b in zip(syllables, lower[1:])]  # i, i+1 start one
+        tri = {i for i in compress(count(), starts)
+               if lower[i + 2] in syllables[i].tri_next[lower[i + 1]]}
+        for i in tri | {i + 2 for i in tri}:  # the first and the last syllable of each
+            left, right = bi[i - 1] + 2 * (i - 2 in tri), bi[i] + 2 * (i in tri)
+            items[i - 1] = (syllables[i].own + syllables[i - 1].neighbour[left]
+                            + syllables[i + 1].neighbour[4 + right])
+        return items
 
 
 def _model_attributes(tagger) -> frozenset[bytes] | None:
