@@ -151,3 +151,28 @@ def test_dask_local_cluster_gives_the_same_features(texts, serial):
                                       chunk_size=8).fit_transform(texts[:5])
     assert tokens == serial
     assert by_address == Preprocessor(progress=False).fit_transform(texts[:5])
+
+
+def test_no_worker_processes_when_every_chunk_is_done(monkeypatch):
+    from vnparty import parallel
+
+    def no_pool(*args, **kwargs):
+        raise AssertionError("a process pool was started")
+
+    monkeypatch.setattr(parallel, "ProcessPoolExecutor", no_pool)
+    prepared = []
+    out = list(parallel.map_chunks(len, [[], [], []], n_jobs=2, prepare=lambda: prepared.append(1)))
+    assert out == [[], [], []] and prepared == []  # empty chunks give empty results here
+
+
+def test_prepare_runs_once_before_the_workers(monkeypatch):
+    from vnparty import parallel
+
+    prepared = []
+    out = list(parallel.map_chunks(_lengths, [[], ["ab", "c"], [], ["def"]], n_jobs=2,
+                                   prepare=lambda: prepared.append(1)))
+    assert out == [[], [2, 1], [], [3]] and prepared == [1]
+
+
+def _lengths(chunk):
+    return [len(item) for item in chunk]

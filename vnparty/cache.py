@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
+import sys
 import warnings
 from pathlib import Path
 from typing import Iterable
@@ -67,7 +68,7 @@ class SegmentCache:
                 if checksum != _checksum(key, value):
                     damaged.append(key)
                     continue
-                found[key] = value.split("\n") if value else []
+                found[key] = list(map(sys.intern, value.split("\n"))) if value else []
         if damaged:
             warnings.warn(f"{len(damaged)} damaged cache entries in {self.path} were recomputed",
                           stacklevel=3)

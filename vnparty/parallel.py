@@ -8,7 +8,7 @@ can name the ones it lost.
 from __future__ import annotations
 
 from collections import deque
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Callable, Iterable, Iterator
@@ -35,23 +35,32 @@ def safely(function: Callable, items: list) -> list:
 
 
 def map_chunks(function: Callable[[list], list], chunks: Iterable[list], *, n_jobs: int = 1,
-               client=None) -> Iterator[list]:
+               client=None, prepare: Callable[[], None] | None = None) -> Iterator[list]:
     """Yield ``function(chunk)`` for each chunk, in order. ``function`` must return one result
-    per item and should catch its own exceptions (see :func:`safely`)."""
+    per item and should catch its own exceptions (see :func:`safely`). With ``n_jobs > 1``,
+    ``prepare()`` runs here once before the worker processes start (which is only when a chunk
+    is not empty), so that forked workers inherit what it loads."""
     if client is not None:
         yield from _dask(function, chunks, client)
     elif n_jobs > 1:
-        yield from _processes(function, chunks, n_jobs)
+        yield from _processes(function, chunks, n_jobs, prepare)
     else:
         for chunk in chunks:
             yield function(chunk)
 
 
-def _processes(function, chunks, n_jobs) -> Iterator[list]:
-    pool = ProcessPoolExecutor(max_workers=n_jobs)
+def _processes(function, chunks, n_jobs, prepare) -> Iterator[list]:
+    pool = None  # started for the first chunk that is not empty
     pending: deque = deque()
     try:
         for chunk in chunks:
+            if not chunk:
+                pending.append((chunk, _done([])))
+                continue
+            if pool is None:
+                if prepare is not None:
+                    prepare()
+                pool = ProcessPoolExecutor(max_workers=n_jobs)
             pending.append((chunk, pool.submit(function, chunk)))
             while len(pending) > 2 * n_jobs:  # bounded: memory does not grow with the corpus
                 chunk_done, future = pending.popleft()
@@ -62,7 +71,14 @@ def _processes(function, chunks, n_jobs) -> Iterator[list]:
             result, pool = _result(function, chunk_done, future, pool, n_jobs)
             yield result
     finally:
-        pool.shutdown(cancel_futures=True)
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
+
+
+def _done(result) -> Future:
+    future: Future = Future()
+    future.set_result(result)
+    return future
 
 
 def _result(function, chunk, future, pool, n_jobs):

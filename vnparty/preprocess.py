@@ -193,9 +193,6 @@ class Preprocessor(TransformerMixin, BaseEstimator):
         worker = copy.copy(self)  # what a worker needs: no client, no cache handle
         worker.client = worker.cache = None
         work = functools.partial(_candidates_of, worker)
-        if self.n_jobs > 1 and self.client is None:
-            safely(worker.candidates, ["Khởi động."])  # load the models here: forked worker
-            # processes then start with them instead of each loading its own
         try:
             for chunk, found in self._from_cache(chunks, cache, signature, work):
                 for text, result in zip(chunk, found):
@@ -227,7 +224,8 @@ class Preprocessor(TransformerMixin, BaseEstimator):
                 todo = [t for i, t in enumerate(chunk) if known is None or i not in known]
                 yield todo
 
-        computed = map_chunks(work, missing(), n_jobs=self.n_jobs, client=self.client)
+        computed = map_chunks(work, missing(), n_jobs=self.n_jobs, client=self.client,
+                              prepare=functools.partial(_load_models, work.args[0]))
         for results in computed:
             chunk, known = held.pop(0)
             if known is None:
@@ -315,6 +313,12 @@ class _TokenForms(dict):
             self.clear()
         self[piece] = form
         return form
+
+
+def _load_models(preprocessor: Preprocessor) -> None:
+    """Load the segmenter's model in this process: forked worker processes then start with it
+    instead of each loading its own."""
+    safely(preprocessor.candidates, ["Khởi động."])
 
 
 def _candidates_of(preprocessor: Preprocessor, texts: list) -> list:
