@@ -94,11 +94,13 @@ def abbreviation_pattern(lexicon):
 
 
 # -- tokenization.py: segment_spans, one syllable at a time over the whole text --------------------
+# (vnparty works out the repairs only in regions around forced tokens and lexicon terms)
 _CAPS_PERIOD = re.compile(r"[A-ZĐ]{2,}\.")
 
 
 def segment_spans(text, lexicon, segmenter):
     from vnparty.lexicon import syllable_key
+    from vnparty.tokenization import _rejoin_fragments, _runs
 
     words = _split_final_periods(text, segmenter(text))
     syllables = [span for word in words for span in word]
@@ -110,15 +112,8 @@ def segment_spans(text, lexicon, segmenter):
     for first, last in forced:
         for i in range(first, last + 1):
             group[i] = ("forced", first)
-    _rejoin_fragments(keys, owner, group, forced)
-    tokens, i = [], 0
-    while i < len(syllables):
-        j = i
-        while j + 1 < len(syllables) and group[j + 1] == group[i]:
-            j += 1
-        tokens.append((syllables[i][0], syllables[j][1]))
-        i = j + 1
-    return tokens
+    _rejoin_fragments(keys, owner, group, forced)  # vnparty's own, here over the whole text
+    return _runs(syllables, group)  # one token per run of equal labels
 
 
 def _split_final_periods(text, words):
@@ -157,59 +152,13 @@ def _forced_groups(text, syllables, keys, lexicon):
 
 
 def _lexicon_matches(text, syllables, keys, taken, lexicon):
-    """The best reading of the whole text: most syllables in known words (lexicon terms and
-    pyvi's dictionary), then in terms, then fewest words; never across a line break or a forced
-    syllable."""
-    from vnparty.segmenters import pyvi_dictionary
+    """The best reading of the whole text at once (vnparty reads only windows around the terms
+    that occur, each on its own)."""
+    from vnparty.tokenization import _best_reading
 
-    dictionary, terms = pyvi_dictionary(), lexicon.terms
-    longest = max([len(t) for t in terms] + [3])
-    n = len(keys)
-    best = [(0, 0, 0)] * (n + 1)
-    choice = [(0, False)] * (n + 1)
-    for i in range(n - 1, -1, -1):
-        best[i], choice[i] = best[i + 1], (0, False)
-        for length in range(min(longest, n - i), 1, -1):
-            if any(taken[i:i + length]) or any(
-                    "\n" in text[syllables[k][1]:syllables[k + 1][0]] for k in range(i, i + length - 1)):
-                continue
-            words = tuple(keys[i:i + length])
-            is_term = words in terms
-            if not is_term and " ".join(words) not in dictionary:
-                continue
-            known, in_terms, count = best[i + length]
-            candidate = (known + length, in_terms + length * is_term, count - 1)
-            if candidate > best[i]:
-                best[i], choice[i] = candidate, (length, is_term)
-    matches, i = [], 0
-    while i < n:
-        length, is_term = choice[i]
-        if is_term:
-            matches.append((i, i + length - 1))
-        i += length or 1
-    return matches
-
-
-def _rejoin_fragments(keys, owner, group, forced):
-    from vnparty.segmenters import pyvi_dictionary
-
-    cut = {owner[i] for first, last in forced for i in (first, last)}
-    n = len(keys)
-
-    def free_single(i):
-        return (0 <= i < n and group[i][0] == "word"
-                and (i == 0 or group[i - 1] != group[i])
-                and (i == n - 1 or group[i + 1] != group[i]))
-
-    for i in range(n):
-        if owner[i] not in cut or not free_single(i):
-            continue
-        for j in (i + 1, i - 1):
-            if free_single(j) and owner[j] != owner[i]:
-                a, b = sorted((i, j))
-                if f"{keys[a]} {keys[b]}" in pyvi_dictionary():
-                    group[b] = group[a]
-                    break
+    if max(map(len, lexicon.terms), default=0) < 2:
+        return []
+    return _best_reading(text, syllables, keys, taken, lexicon)
 
 
 # -- preprocess.py: Preprocessor.candidates, token by token ---------------------------------------

@@ -155,11 +155,14 @@ def assert_same_scores(sentence):
     assert marginals(ours) == marginals(theirs), sentence
 
 
-def test_crf_gets_exactly_pyvi_scores():
+def real_sentences(vntc_articles):
+    """The bundled sentences, the odd ones and those of the first VNTC articles (if there)."""
     sentences = bundled_sentences() + ODD_SENTENCES
-    if VNTC.exists():
-        sentences += _sentences(vntc_texts()[:20])
-    for sentence in sentences:
+    return sentences + (_sentences(vntc_texts()[:vntc_articles]) if VNTC.exists() else [])
+
+
+def test_crf_gets_exactly_pyvi_scores():
+    for sentence in real_sentences(20):
         assert_same_scores(sentence)
 
 
@@ -265,10 +268,7 @@ def words_and_keys_agree(text, segmenter=PyviSegmenter()):
 
 
 def test_words_and_keys_on_real_sentences():
-    sentences = bundled_sentences() + ODD_SENTENCES
-    if VNTC.exists():
-        sentences += _sentences(vntc_texts()[:50])
-    for sentence in sentences:
+    for sentence in real_sentences(50):
         words_and_keys_agree(sentence)
     assert PyviSegmenter().words_and_keys("") == ([], [])
     assert PyviSegmenter().words_and_keys(" \n ") == ([], [])
