@@ -115,7 +115,7 @@ def _pieces(starts: set[int], size: int) -> list[range]:
 class PyviSegmenter:
     """pyvi's CRF segmentation, exactly as ``ViTokenizer.tokenize`` joins words on one line.
 
-    About 3 times as fast as pyvi on news on one core (``benchmarks/segmentation_speed.py``),
+    About 3.5 times as fast as pyvi on news on one core (``benchmarks/segmentation_speed.py``),
     with the same output: each distinct syllable's features are built once and cached, and pyvi's
     CRF model is fed directly with the attributes sklearn-crfsuite would make of pyvi's features.
     """
