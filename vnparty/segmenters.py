@@ -67,17 +67,17 @@ def _split(text: str) -> tuple[list[str], list[Span], set[int]]:
     for line in text.split("\n"):
         starts.add(len(syllables))
         for run in line.split(" "):
-            size = len(run)
+            end = position + len(run)
             if run.isalnum():
                 syllables.append(run)
-                spans.append((position, position + size))
+                spans.append((position, end))
             elif run:
-                for syllable, start, end, last in _RUNS.get(run) or _run(run):
+                for syllable, start, stop, last in _RUNS.get(run) or _run(run):
                     syllables.append(syllable)
-                    spans.append((position + start, position + end))
+                    spans.append((position + start, position + stop))
                     if last:
                         starts.add(len(syllables))
-            position += size + 1  # the run and the space or line break after it
+            position = end + 1  # after the space or line break that ends the run
     return syllables, spans, starts
 
 
