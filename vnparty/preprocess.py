@@ -194,7 +194,8 @@ class Preprocessor(TransformerMixin, BaseEstimator):
         worker.client = worker.cache = None
         work = functools.partial(_candidates_of, worker)
         try:
-            for chunk, found in self._from_cache(chunks, cache, signature, work):
+            prepare = functools.partial(_load_models, worker)
+            for chunk, found in self._from_cache(chunks, cache, signature, work, prepare):
                 for text, result in zip(chunk, found):
                     if isinstance(result, Failed):
                         self._failures.append((position, result.error))
@@ -207,7 +208,7 @@ class Preprocessor(TransformerMixin, BaseEstimator):
             if cache is not None:
                 cache.close()
 
-    def _from_cache(self, chunks, cache, signature, work):
+    def _from_cache(self, chunks, cache, signature, work, prepare):
         """(chunk, results) pairs: cached results looked up, the rest computed and stored."""
         if cache is None:
             pairs = ((chunk, None) for chunk in chunks)
@@ -225,7 +226,7 @@ class Preprocessor(TransformerMixin, BaseEstimator):
                 yield todo
 
         computed = map_chunks(work, missing(), n_jobs=self.n_jobs, client=self.client,
-                              prepare=functools.partial(_load_models, work.args[0]))
+                              prepare=prepare)  # (prepare: before worker processes start)
         for results in computed:
             chunk, known = held.pop(0)
             if known is None:
