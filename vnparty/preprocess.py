@@ -151,15 +151,12 @@ class Preprocessor(TransformerMixin, BaseEstimator):
         state.pop("_forms", None)
         return state
 
-    def _remove_stopwords(self, tokens: list[str], stopwords: Stopwords) -> list[str]:
-        return stopwords.remove_from(tokens)
-
     def __call__(self, text: str) -> list[str]:
         """Features of one text (uses the corpus layer once fitted)."""
         stopwords = getattr(self, "stopwords_", None)
         if stopwords is None:  # not `or`: an empty Stopwords is falsy but fitted
             stopwords = self._base_stopwords()
-        return self._remove_stopwords(self.candidates(text), stopwords)
+        return stopwords.remove_from(self.candidates(text))
 
     # -- many texts ----------------------------------------------------------------------------
     def _signature(self) -> str | None:
@@ -281,13 +278,13 @@ class Preprocessor(TransformerMixin, BaseEstimator):
         if stopwords is None:
             raise RuntimeError("this Preprocessor is not fitted yet; call fit(texts) first, or "
                                "fit_transform(texts)")
-        return [self._remove_stopwords(c, stopwords) for c in self._all_candidates(texts)]
+        return [stopwords.remove_from(c) for c in self._all_candidates(texts)]
 
     def fit_transform(self, texts: Iterable[str], y=None) -> list[list[str]]:
         """``fit`` and ``transform`` in one pass over the texts."""
         candidates = self._all_candidates(texts)
         self._fit_candidates(candidates)
-        return [self._remove_stopwords(c, self.stopwords_) for c in candidates]
+        return [self.stopwords_.remove_from(c) for c in candidates]
 
 
 class _TokenForms(dict):
