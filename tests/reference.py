@@ -181,3 +181,33 @@ def candidates(preprocessor, text):
         if len(token) >= preprocessor.min_length:
             out.append(token)
     return out
+
+
+# -- crf.py: crfsuite's Viterbi (crf1dc_viterbi), one sequence, one position and label at a time ---
+def viterbi(state, transition):
+    """Label indices of one sequence: ``state[t][j]`` the score of label j at t, in the order of
+    crfsuite's C code (a score must beat the best so far to replace it: the first max stays)."""
+    if not len(state):
+        return []
+    labels = range(len(transition))
+    score, back = list(state[0]), []
+    for t in range(1, len(state)):
+        new, came_from = [], []
+        for j in labels:
+            best, arg = -1.7976931348623157e308, 0
+            for i in labels:
+                candidate = score[i] + transition[i][j]
+                if best < candidate:
+                    best, arg = candidate, i
+            new.append(best + state[t][j])
+            came_from.append(arg)
+        score = new
+        back.append(came_from)
+    best, last = -1.7976931348623157e308, 0
+    for i in labels:
+        if best < score[i]:
+            best, last = score[i], i
+    path = [last]
+    for came_from in reversed(back):
+        path.append(came_from[path[-1]])
+    return path[::-1]

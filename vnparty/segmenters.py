@@ -15,10 +15,13 @@ import string
 import tempfile
 import unicodedata
 from functools import lru_cache
-from itertools import compress, count
+from itertools import accumulate, compress, count
 from operator import add, attrgetter, contains, not_
-from typing import Protocol
+from typing import Iterator, Protocol
 
+import numpy as np
+
+from .crf import Weights, read_weights, viterbi_many
 from .lexicon import syllable_key
 
 __all__ = ["Segmenter", "PyviSegmenter", "UndertheseaSegmenter", "syllable_spans"]
@@ -121,26 +124,59 @@ class PyviSegmenter:
     """
 
     def __call__(self, text: str) -> list[list[Span]]:
-        return _segment(text)[0]
+        return next(_segment_many([text]))[0]
 
     def words_and_keys(self, text: str) -> tuple[list[list[Span]], list[str]]:
         """The words of ``text``, as ``self(text)``, and the ``lexicon.syllable_key`` of each
         syllable of the words, in order."""
-        words, syllables = _segment(text)
-        return words, list(map(_KEY, syllables))
+        return next(self.words_and_keys_many([text]))
+
+    def words_and_keys_many(self, texts: list[str]) -> Iterator[tuple[list[list[Span]], list[str]]]:
+        """:meth:`words_and_keys` of each text, in order; faster than one text at a time, since
+        the sentences of all the texts are decoded together (when the first is asked for)."""
+        for words, syllables in _segment_many(texts):
+            yield words, list(map(_KEY, syllables))
 
     def __repr__(self) -> str:
         return "PyviSegmenter()"
 
 
-def _segment(text: str) -> tuple[list[list[Span]], list[_Syllable]]:
-    """The words of ``text`` and the records of its syllables."""
-    strings, spans, starts = _split(text)
-    if not strings:
-        return [], []
-    syllables = _syllables(strings)
-    labels = _labels(syllables, _pieces(starts, len(strings)))
-    return _words(spans, syllables, labels), syllables
+def _segment_many(texts: list[str]) -> Iterator[tuple[list[list[Span]], list[_Syllable]]]:
+    """The words of each text and the records of its syllables, in order: all texts are labelled
+    at once, their words made one text at a time (so that they do not all pile up in memory)."""
+    split = [_split(text) for text in texts]
+    syllables = [_syllables(strings) for strings, _, _ in split]
+    pieces = [_pieces(starts, len(strings)) for strings, _, starts in split]
+    labels = _labels_many(syllables, pieces)
+    for (_, spans, _), these, labelled in zip(split, syllables, labels):
+        yield _words(spans, these, labelled), these
+
+
+_BATCH_ABOVE = 20  # syllables per syllable of the longest piece, above which numpy decodes
+
+
+def _labels_many(syllables: list[list[_Syllable]], pieces: list[list[range]]) -> list[list[str]]:
+    """The labels of the syllables of several texts, as :func:`_labels` gives them text by text.
+    numpy decodes all the pieces together, one position per step, when there are enough of
+    them to pay for the steps (more than _BATCH_ABOVE syllables per step); otherwise crfsuite
+    tags them one by one."""
+    crf = _pyvi_crf()
+    longest = max((len(piece) for these in pieces for piece in these), default=0)
+    if crf.weights is None or sum(map(len, syllables)) <= _BATCH_ABOVE * longest:
+        return list(map(_labels, syllables, pieces))
+    sequence: list[_Syllable] = [_EDGE]  # every piece, each followed by an edge
+    for these, cuts in zip(syllables, pieces):
+        for piece in cuts:
+            sequence += these[piece.start:piece.stop]
+            sequence.append(_EDGE)
+    lengths = np.array([len(piece) for cuts in pieces for piece in cuts])
+    starts = np.cumsum(lengths + 1) - lengths - 1  # in the positions of sequence[1:-1]
+    found = viterbi_many(crf.state_scores(sequence), starts, lengths, crf.weights.transition)
+    found[starts] = crf.weights.labels.index("B_W")  # each piece starts a word
+    found = np.delete(found, starts[1:] - 1)  # the edges between pieces
+    names = np.array(crf.weights.labels, dtype=object)[found].tolist()
+    ends = accumulate(map(len, syllables))
+    return [names[end - len(these):end] for these, end in zip(syllables, ends)]
 
 
 def _labels(syllables: list[_Syllable], pieces: list[range]) -> list[str]:
@@ -181,9 +217,10 @@ def _words(spans: list[Span], syllables: list[_Syllable], labels: list[str]) -> 
 class _Syllable:
     """What pyvi's features and joining rule need of one syllable (see ViTokenizer)."""
 
-    __slots__ = ("neighbour", "own", "lower", "bi_next", "tri_next", "first", "second", "key")
+    __slots__ = ("neighbour", "own", "lower", "bi_next", "tri_next", "first", "second", "key",
+                 "scores")
 
-    def __init__(self, neighbour, own, lower, bi_next, tri_next, first, second, key):
+    def __init__(self, neighbour, own, lower, bi_next, tri_next, first, second, key, scores):
         # crfsuite attributes of the syllable as a neighbour's: "-1:..." as the syllable before,
         # "+1:..." (from 4 on) as the one after, each plain, with the bigram flag, with the
         # trigram flag, with both; so the bigram flag (0 or 1) plus the trigram flag (0 or 2),
@@ -200,6 +237,9 @@ class _Syllable:
         self.first: int = first
         self.second: int = second
         self.key: str = key  # lexicon.syllable_key of the original characters
+        # the weights of these attributes, row 0 the own ones added up, then the neighbour ones
+        # (see _PyviCRF.scores); None where the model's weights could not be read
+        self.scores: np.ndarray | None = scores
 
 
 _KEY = attrgetter("key")
@@ -207,16 +247,18 @@ _NOTHING: frozenset[str] = frozenset()
 
 # Before the first syllable of a piece and after the last: no attributes, and a lower case that
 # no dictionary word holds (a syllable holds no white space), so no word reaches across it.
-_EDGE = _Syllable(((),) * 8, (), "\n", _NOTHING, _NOTHING, 0, 3, "")
+_EDGE = _Syllable(((),) * 8, (), "\n", _NOTHING, _NOTHING, 0, 3, "", None)
 
 _SYLLABLES: dict[str, _Syllable] = {}  # syllable as in the text -> its record
 _SHARED: dict[tuple, tuple] = {}  # attributes of the syllables -> the same, one copy
+_SCORES: dict[tuple, np.ndarray] = {}  # (own, neighbour) attributes -> their weights
 
 
 def _clear_caches() -> None:
     """Forget every syllable and run of text seen (segment the next texts as a fresh process)."""
     _SYLLABLES.clear()
     _SHARED.clear()
+    _SCORES.clear()
     _RUNS.clear()
 
 
@@ -227,6 +269,7 @@ def _syllables(strings: list[str]) -> list[_Syllable]:
         if len(_SYLLABLES) > _CACHE_LIMIT:
             _SYLLABLES.clear()
             _SHARED.clear()
+            _SCORES.clear()
         for i in compress(count(), map(not_, syllables)):  # the new ones
             syllable = _SYLLABLES.get(strings[i])  # (made already, if twice in the text)
             if syllable is None:
@@ -257,12 +300,15 @@ def _syllable(raw: str) -> _Syllable:
     # Most syllables of a corpus are rare ones the model does not know, whose attributes are
     # only flags: shared by all such syllables, they take less memory and stay in the CPU cache
     neighbour, own = _SHARED.setdefault(neighbour, neighbour), _SHARED.setdefault(own, own)
+    scores = _SCORES.get((own, neighbour))
+    if scores is None:
+        scores = _SCORES[own, neighbour] = crf.scores(own, neighbour)
     joins = word not in string.punctuation and not word[0].isdigit()
     capital = word[0].istitle()
     return _Syllable(neighbour, own=own, lower=lower, bi_next=crf.bi_next.get(lower, _NOTHING),
                      tri_next=crf.tri_next.get(lower, _NOTHING),
                      first=1 + capital if joins else 0, second=1 + capital if joins else 3,
-                     key=syllable_key(raw))
+                     key=syllable_key(raw), scores=scores)
 
 
 def _known(known: frozenset[bytes] | None, *names) -> tuple[bytes, ...]:
@@ -277,11 +323,13 @@ def _with_grams(base: tuple, bi_gram: bytes, tri_gram: bytes) -> tuple[tuple, ..
 
 
 class _PyviCRF:
-    """pyvi's CRF model (a ``pycrfsuite.Tagger``) with pyvi's dictionary."""
+    """pyvi's CRF model (a ``pycrfsuite.Tagger``) with pyvi's dictionary, and its weights."""
 
     def __init__(self, tokenizer):
         self.tagger = tokenizer.model.tagger_
-        self.attributes = _model_attributes(self.tagger)
+        names = _model_attributes(self.tagger)
+        self.attributes = None if names is None else frozenset(names)
+        self.weights = None if names is None else _checked_weights(tokenizer.model, names)
         # pyvi looks "a b" up in bi_grams and "a b c" in tri_grams; since a syllable holds no
         # white space, that is: b in bi_next[a], c in tri_next[a][b]
         self.bi_next: dict[str, frozenset[str]] = {}
@@ -299,28 +347,91 @@ class _PyviCRF:
         An ``_EDGE`` in the list cuts it in two: the syllables on either side do not see each
         other."""
         syllables = [_EDGE, *syllables, _EDGE]
-        lower = [syllable.lower for syllable in syllables]
-        # 1 where syllables i, i+1 make a word
-        bi = [1 if b in a.bi_next else 0 for a, b in zip(syllables, lower[1:])]
+        bi, tri = _grams(syllables)
         # each syllable's own attributes, those of the one before (with the bigram flag, if the
         # two make a word) and those of the one after (from 4 on; the same)
         items = [syllable.own + before.neighbour[left] + after.neighbour[4 + right]
                  for before, syllable, after, left, right in zip(
                      syllables, syllables[1:], syllables[2:], bi, bi[1:])]
         # and the trigram flags, for the few places where syllables i, i+1, i+2 make a word
-        starts = [b in a.tri_next for a, b in zip(syllables, lower[1:])]  # i, i+1 start one
-        tri = {i for i in compress(count(), starts)
-               if lower[i + 2] in syllables[i].tri_next[lower[i + 1]]}
         for i in tri | {i + 2 for i in tri}:  # the first and the last syllable of each
             left, right = bi[i - 1] + 2 * (i - 2 in tri), bi[i] + 2 * (i in tri)
             items[i - 1] = (syllables[i].own + syllables[i - 1].neighbour[left]
                             + syllables[i + 1].neighbour[4 + right])
         return items
 
+    def scores(self, own: tuple, neighbour: tuple) -> np.ndarray | None:
+        """A syllable's weights: row 0 its own attributes' added up, then for each of the 8 ways
+        it is a neighbour (see _Syllable) one row per attribute, _NEIGHBOUR rows in all."""
+        if self.weights is None:
+            return None
+        weight, nothing = self.weights.state.get, (0.0,) * len(self.weights.labels)
+        rows = [self.weights.total(own)]
+        for attributes in neighbour:
+            rows += [weight(attribute, nothing) for attribute in attributes]
+            rows += [nothing] * (_NEIGHBOUR - len(attributes))
+        return np.array(rows)
 
-def _model_attributes(tagger) -> frozenset[bytes] | None:
-    """Every attribute the CRF model knows, read from crfsuite's text dump of the model; None if
-    the dump cannot be read (then no attribute is left out)."""
+    def state_scores(self, sequence: list[_Syllable]) -> np.ndarray:
+        """The score of each label at each position of ``sequence`` but the first and the last
+        (which are _EDGE), as crfsuite adds them up from :meth:`items`: the own attributes', then
+        one by one those of the syllable before and of the one after."""
+        bi, tri = _grams(sequence)
+        bi = np.array(bi)
+        trigram = np.zeros(len(sequence) + 1, np.intp)  # [i + 1]: syllables i, i+1, i+2 make one
+        trigram[[i + 1 for i in tri]] = 1
+        left = bi[:-1] + 2 * trigram[:len(sequence) - 2]
+        right = bi[1:] + 2 * trigram[2:len(sequence)]
+        distinct = dict.fromkeys(sequence)  # a table of the distinct syllables' weights
+        for row, syllable in enumerate(distinct):
+            distinct[syllable] = row
+        rows = np.fromiter(map(distinct.__getitem__, sequence), np.intp, len(sequence))
+        nothing = np.zeros_like(next(s.scores for s in distinct if s is not _EDGE))
+        table = np.stack([nothing if s is _EDGE else s.scores for s in distinct])
+        state = table[rows[1:-1], 0]
+        columns = np.arange(_NEIGHBOUR)
+        before = table[rows[:-2, None], 1 + left[:, None] * _NEIGHBOUR + columns]
+        after = table[rows[2:, None], 1 + (4 + right[:, None]) * _NEIGHBOUR + columns]
+        for k in range(_NEIGHBOUR):  # one at a time, in order: crfsuite's rounding
+            state += before[:, k]
+        for k in range(_NEIGHBOUR):
+            state += after[:, k]
+        return state
+
+
+# Attributes of a syllable as a neighbour, at most: word.lower(), istitle, isupper and the two flags
+_NEIGHBOUR = 5
+
+
+def _grams(syllables: list[_Syllable]) -> tuple[list[int], set[int]]:
+    """1 for each i where syllables i, i+1 make a word of pyvi's dictionary (else 0), and the
+    set of the i where syllables i, i+1, i+2 do."""
+    lower = [syllable.lower for syllable in syllables]
+    bi = [1 if b in a.bi_next else 0 for a, b in zip(syllables, lower[1:])]
+    starts = [b in a.tri_next for a, b in zip(syllables, lower[1:])]  # i, i+1 start one
+    tri = {i for i in compress(count(), starts)
+           if lower[i + 2] in syllables[i].tri_next[lower[i + 1]]}
+    return bi, tri
+
+
+def _checked_weights(model, names: tuple[bytes, ...]) -> Weights | None:
+    """The weights of pyvi's model (an sklearn-crfsuite CRF), read from its file; None unless
+    decoding with them gives the tagger's labels on a sequence using every attribute."""
+    tagger = model.tagger_
+    weights = read_weights(getattr(model.modelfile, "name", None) or "", names, tagger.labels())
+    if weights is None:
+        return None
+    items = [names[i:i + 7] for i in range(0, len(names), 7)]
+    state = np.array([weights.total(item) for item in items])
+    lengths = np.array([len(items) // 3, len(items) - len(items) // 3])
+    found = viterbi_many(state, np.array([0, lengths[0]]), lengths, weights.transition)
+    expected = tagger.tag(items[:lengths[0]]) + tagger.tag(items[lengths[0]:])
+    return weights if [weights.labels[i] for i in found] == expected else None
+
+
+def _model_attributes(tagger) -> tuple[bytes, ...] | None:
+    """Every attribute the CRF model knows, in id order, read from crfsuite's text dump of the
+    model; None if the dump cannot be read (then no attribute is left out)."""
     try:
         with tempfile.TemporaryDirectory() as folder:
             path = os.path.join(folder, "model.txt")
@@ -337,7 +448,7 @@ def _model_attributes(tagger) -> frozenset[bytes] | None:
     entries = re.findall(rb"^ *(\d+): (.*?)(?=\n *\d+: |\Z)", section.group(1), re.S | re.M)
     if [int(i) for i, _ in entries] != list(range(int(count.group(1)))):
         return None
-    return frozenset(name for _, name in entries)
+    return tuple(name for _, name in entries)
 
 
 @lru_cache(maxsize=1)
