@@ -99,6 +99,51 @@ def test_candidates_same_as_reference_under_every_setting():
         preprocessor.set_params(**Preprocessor().get_params())
 
 
+def test_many_texts_at_once_as_one_by_one():
+    # a worker hands a whole chunk to the segmenter, which decodes its sentences together
+    from vnparty.tokenization import segment_spans, segment_spans_many
+
+    texts = [a.text for a in load_articles()] + list(reference.vntc_texts(40))
+    odd = ["", "  \n ", "\u200b", "Đảng", "UBND.", "2.114 người"]
+    preprocessor = Preprocessor()
+    mixed = odd[:3] + texts[:3] + odd[3:] + texts[3:]
+    assert preprocessor._candidates_many(mixed) == [preprocessor.candidates(t) for t in mixed]
+    assert preprocessor._candidates_many([]) == []
+    spans = segment_spans_many(texts + odd[3:])
+    assert spans == [segment_spans(t) for t in texts + odd[3:]]
+    with pytest.raises(ValueError, match="empty"):
+        segment_spans_many(texts[:2] + [" "])
+
+
+def test_a_chunk_with_a_text_that_fails_keeps_the_others():
+    from test_scale import DiesOnMarker
+
+    texts = [a.text for a in load_articles()]
+    pre = Preprocessor(progress=False, chunk_size=3, segmenter=DiesOnMarker())
+    with pytest.warns(UserWarning, match=r"1 of 6 texts failed.*#4: RuntimeError"):
+        tokens = pre.fit_transform(texts[:4] + ["LỖI"] + texts[4:])
+    assert tokens[:4] + tokens[5:] == Preprocessor(progress=False).fit_transform(texts)
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_the_collector_is_paused_only_while_a_chunk_is_segmented(enabled):
+    import gc
+
+    from vnparty.preprocess import _collector_paused
+
+    was = gc.isenabled()
+    try:
+        (gc.enable if enabled else gc.disable)()
+        with _collector_paused():
+            assert not gc.isenabled()
+        assert gc.isenabled() is enabled
+        with pytest.raises(KeyError), _collector_paused():
+            raise KeyError
+        assert gc.isenabled() is enabled
+    finally:
+        (gc.enable if was else gc.disable)()
+
+
 def test_token_form_cache_is_not_pickled():
     import pickle
 

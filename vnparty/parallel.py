@@ -7,6 +7,7 @@ can name the ones it lost.
 
 from __future__ import annotations
 
+import gc
 from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -60,7 +61,7 @@ def _processes(function, chunks, n_jobs, prepare) -> Iterator[list]:
             if pool is None:
                 if prepare is not None:
                     prepare()
-                pool = ProcessPoolExecutor(max_workers=n_jobs)
+                pool = _pool(n_jobs)
             pending.append((chunk, pool.submit(function, chunk)))
             while len(pending) > 2 * n_jobs:  # bounded: memory does not grow with the corpus
                 chunk_done, future = pending.popleft()
@@ -73,6 +74,13 @@ def _processes(function, chunks, n_jobs, prepare) -> Iterator[list]:
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
+
+
+def _pool(n_jobs: int) -> ProcessPoolExecutor:
+    # Each worker first moves what it inherits into the collector's permanent generation
+    # (gc.freeze): the collector then never walks those objects, which saves time and keeps the
+    # memory pages shared with the parent instead of copying them.
+    return ProcessPoolExecutor(max_workers=n_jobs, initializer=gc.freeze)
 
 
 def _done(result) -> Future:
@@ -89,14 +97,14 @@ def _result(function, chunk, future, pool, n_jobs):
         pool.shutdown(cancel_futures=True)
         results = []
         for item in chunk:
-            single = ProcessPoolExecutor(max_workers=1)
+            single = _pool(1)
             try:
                 results.extend(single.submit(function, [item]).result())
             except BrokenProcessPool:
                 results.append(Failed("the worker process died on this document"))
             finally:
                 single.shutdown(cancel_futures=True)
-        return results, ProcessPoolExecutor(max_workers=n_jobs)
+        return results, _pool(n_jobs)
 
 
 def _dask(function, chunks, client) -> Iterator[list]:

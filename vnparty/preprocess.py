@@ -10,8 +10,10 @@ stopwords and one-letter leftovers.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import functools
+import gc
 import itertools
 import json
 import sys
@@ -26,7 +28,7 @@ from .lexicon import Lexicon, default_lexicon, is_number
 from .normalize import TONE_STYLES, normalize_text
 from .parallel import Failed, map_chunks, safely
 from .stopwords import Stopwords
-from .tokenization import segment_spans
+from .tokenization import segment_spans_many
 
 __all__ = ["Preprocessor", "preprocess"]
 
@@ -125,17 +127,24 @@ class Preprocessor(TransformerMixin, BaseEstimator):
 
     def candidates(self, text: str) -> list[str]:
         """Lower-cased words of ``text`` before stopwords are removed."""
-        if not isinstance(text, str):
-            raise TypeError(f"expected a str, not {type(text).__name__}")
+        return self._candidates_many([text])[0]
+
+    def _candidates_many(self, texts: list[str]) -> list[list[str]]:
+        """:meth:`candidates` of each text (the segmenter decodes them together)."""
+        for text in texts:
+            if not isinstance(text, str):
+                raise TypeError(f"expected a str, not {type(text).__name__}")
         self._check()
-        text = normalize_text(text, tone_style=self.tone_style)
-        if not text:
-            return []
+        texts = [normalize_text(text, tone_style=self.tone_style) for text in texts]
         lexicon = default_lexicon() if self.lexicon is None else self.lexicon
-        spans = segment_spans(text, lexicon=lexicon, segmenter=self.segmenter)
+        spans = iter(segment_spans_many([text for text in texts if text], lexicon=lexicon,
+                                        segmenter=self.segmenter))
         forms = self._token_forms(lexicon)
-        pieces = map(text.__getitem__, itertools.starmap(slice, spans))
-        return [form for form in map(forms.__getitem__, pieces) if form is not None]
+        out = []
+        for text in texts:
+            pieces = map(text.__getitem__, itertools.starmap(slice, next(spans))) if text else ()
+            out.append([form for form in map(forms.__getitem__, pieces) if form is not None])
+        return out
 
     def _token_forms(self, lexicon: Lexicon) -> "_TokenForms":
         """The cache of token forms for the current settings (made anew when they change)."""
@@ -320,8 +329,28 @@ def _load_models(preprocessor: Preprocessor) -> None:
 
 
 def _candidates_of(preprocessor: Preprocessor, texts: list) -> list:
-    """Worker task: candidates of each text, a :class:`Failed` where one raises."""
-    return safely(preprocessor.candidates, texts)
+    """Worker task: candidates of each text, a :class:`Failed` where one raises (then the texts
+    are done again one by one, to tell which)."""
+    with _collector_paused():
+        try:
+            return preprocessor._candidates_many(texts)
+        except Exception:  # noqa: BLE001 - found again, and reported, text by text
+            return safely(preprocessor.candidates, texts)
+
+
+@contextlib.contextmanager
+def _collector_paused():
+    """Python's cyclic garbage collector off for a while (reference counting still frees
+    everything). Segmenting makes millions of small lists and tuples and no reference cycles, and
+    with the collector on, its passes over every object of the process took a seventh of the
+    time (benchmarks/segmentation_speed.py)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def preprocess(texts: Iterable[str], **params) -> list[list[str]]:
