@@ -279,7 +279,8 @@ class Preprocessor(TransformerMixin, BaseEstimator):
 
     def fit(self, texts: Iterable[str], y=None) -> "Preprocessor":
         """Learn the corpus layer of stopwords (``stopwords_``) from ``texts``."""
-        return self._fit_candidates(self._all_candidates(texts))
+        with _collector_paused():
+            return self._fit_candidates(self._all_candidates(texts))
 
     def transform(self, texts: Iterable[str]) -> list[list[str]]:
         """Token lists of ``texts``, using the fitted stopwords."""
@@ -287,13 +288,15 @@ class Preprocessor(TransformerMixin, BaseEstimator):
         if stopwords is None:
             raise RuntimeError("this Preprocessor is not fitted yet; call fit(texts) first, or "
                                "fit_transform(texts)")
-        return [stopwords.remove_from(c) for c in self._all_candidates(texts)]
+        with _collector_paused():
+            return [stopwords.remove_from(c) for c in self._all_candidates(texts)]
 
     def fit_transform(self, texts: Iterable[str], y=None) -> list[list[str]]:
         """``fit`` and ``transform`` in one pass over the texts."""
-        candidates = self._all_candidates(texts)
-        self._fit_candidates(candidates)
-        return [self.stopwords_.remove_from(c) for c in candidates]
+        with _collector_paused():
+            candidates = self._all_candidates(texts)
+            self._fit_candidates(candidates)
+            return [self.stopwords_.remove_from(c) for c in candidates]
 
 
 class _TokenForms(dict):
@@ -343,7 +346,8 @@ def _collector_paused():
     """Python's cyclic garbage collector off for a while (reference counting still frees
     everything). Segmenting makes millions of small lists and tuples and no reference cycles, and
     with the collector on, its passes over every object of the process took a seventh of the
-    time (benchmarks/segmentation_speed.py)."""
+    time (benchmarks/segmentation_speed.py); gathering a large corpus's token lists (from the
+    cache, say) makes it pass again and again over all the lists gathered so far."""
     enabled = gc.isenabled()
     gc.disable()
     try:

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections import Counter
 from functools import lru_cache
 from importlib import resources
+from itertools import filterfalse
 from typing import Iterable
 
 import pandas as pd
@@ -68,8 +69,7 @@ class Stopwords:
 
     def remove_from(self, tokens: list[str]) -> list[str]:
         """``tokens`` without the stopwords, in order."""
-        removed = self._removed
-        return [t for t in tokens if t not in removed]
+        return list(filterfalse(self._removed.__contains__, tokens))  # (no Python loop: faster)
 
     def __len__(self) -> int:
         return len(self._removed)
