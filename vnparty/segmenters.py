@@ -118,9 +118,11 @@ def _pieces(starts: set[int], size: int) -> list[range]:
 class PyviSegmenter:
     """pyvi's CRF segmentation, exactly as ``ViTokenizer.tokenize`` joins words on one line.
 
-    About 3.5 times as fast as pyvi on news on one core (``benchmarks/segmentation_speed.py``),
-    with the same output: each distinct syllable's features are built once and cached, and pyvi's
-    CRF model is fed directly with the attributes sklearn-crfsuite would make of pyvi's features.
+    About 3 times as fast as pyvi on news on one core, text by text, and 5 times given 256 texts
+    at once (``benchmarks/segmentation_speed.py``), with the same output: each distinct
+    syllable's features are built once and cached; one text's sentences go to pyvi's CRF model
+    with the attributes sklearn-crfsuite would make of pyvi's features, and the sentences of
+    many texts are decoded together by :mod:`vnparty.crf`, with the model's own weights.
     """
 
     def __call__(self, text: str) -> list[list[Span]]:
