@@ -62,7 +62,8 @@ def test_damaged_entries_are_recomputed(tmp_path, texts, serial):
     path = tmp_path / "c.sqlite"
     Preprocessor(progress=False, cache=path).fit_transform(texts)
     with sqlite3.connect(path) as connection:
-        connection.execute("UPDATE entries SET tokens = 'hỏng' WHERE rowid IN (1, 2)")
+        connection.execute("UPDATE documents SET ids = X'000000' WHERE rowid = 1")
+        connection.execute("UPDATE documents SET ids = X'00000000' || ids WHERE rowid = 2")
     with pytest.warns(UserWarning, match="2 damaged cache entries"):
         assert Preprocessor(progress=False, cache=path).fit_transform(texts) == serial
     assert Preprocessor(progress=False, cache=path).fit_transform(texts) == serial
@@ -74,6 +75,54 @@ def test_damaged_cache_file_is_started_afresh(tmp_path, texts, serial):
     with pytest.warns(UserWarning, match="damaged"):
         assert Preprocessor(progress=False, cache=path).fit_transform(texts[:5]) == \
             Preprocessor(progress=False).fit_transform(texts[:5])
+
+
+def test_damaged_word_list_starts_the_cache_afresh(tmp_path, texts, serial):
+    path = tmp_path / "c.sqlite"
+    Preprocessor(progress=False, cache=path).fit_transform(texts)
+    with sqlite3.connect(path) as connection:
+        connection.execute("UPDATE words SET word = 'hỏng' WHERE id = 3")
+    with pytest.warns(UserWarning, match="damaged .*word number 3.* started afresh"):
+        assert Preprocessor(progress=False, cache=path).fit_transform(texts) == serial
+    assert len(SegmentCache(path)) == len(set(texts))
+
+
+def test_a_cache_of_the_old_format_is_dropped(tmp_path, texts, serial):
+    path = tmp_path / "c.sqlite"
+    with sqlite3.connect(path) as connection:  # format 1: tokens as text, no user_version
+        connection.execute("CREATE TABLE entries (key TEXT PRIMARY KEY, tokens TEXT, "
+                           "checksum TEXT)")
+        connection.execute("INSERT INTO entries VALUES ('a', 'đảng', 'x')")
+    assert len(SegmentCache(path)) == 0
+    assert Preprocessor(progress=False, cache=path).fit_transform(texts) == serial
+    with sqlite3.connect(path) as connection:
+        tables = {name for (name,) in connection.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert tables == {"words", "documents"}
+
+
+def test_two_caches_on_one_file_share_the_words(tmp_path):
+    one, two = SegmentCache(tmp_path / "c.sqlite"), SegmentCache(tmp_path / "c.sqlite")
+    one.put_many([("a", ["đảng", "viên"])])
+    assert two.get_many(["a"]) == {"a": ["đảng", "viên"]}
+    two.put_many([("b", ["chi_bộ", "đảng"])])  # two has read one's words: numbers go on
+    one.put_many([("c", ["cấp_ủy"])])
+    assert one.get_many(["a", "b", "c"]) == two.get_many(["a", "b", "c"]) == {
+        "a": ["đảng", "viên"], "b": ["chi_bộ", "đảng"], "c": ["cấp_ủy"]}
+    with sqlite3.connect(tmp_path / "c.sqlite") as connection:
+        numbers = [n for (n,) in connection.execute("SELECT id FROM words ORDER BY id")]
+    assert numbers == list(range(4))
+
+
+def test_failed_cache_write_forgets_its_new_words(tmp_path):
+    cache = SegmentCache(tmp_path / "c.sqlite")
+    cache.put_many([("a", ["đảng"])])
+    with pytest.raises(UnicodeEncodeError):  # SQLite cannot store a lone surrogate
+        cache.put_many([("b", ["mới", "\ud800"])])
+    assert len(cache) == 1
+    cache.put_many([("c", ["viên", "mới"])])
+    assert SegmentCache(tmp_path / "c.sqlite").get_many(["a", "b", "c"]) == {
+        "a": ["đảng"], "c": ["viên", "mới"]}
 
 
 def test_failed_cache_write_leaves_no_entry(tmp_path):

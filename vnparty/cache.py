@@ -1,22 +1,32 @@
 """An on-disk cache of segmented text, keyed by content hash and pipeline settings.
 
-One SQLite file (the standard library's): each batch of entries is written in one transaction,
-so a failed or interrupted write leaves no entry behind, and every entry carries a checksum, so
-an entry damaged on disk is detected, dropped and recomputed.
+One SQLite file (the standard library's) with two tables: the words seen, each with a number,
+and for each text the numbers of its tokens (4 bytes each). Reading a text back then makes no new
+string: its tokens are the words already loaded, which is several times faster than splitting
+stored text and takes less memory. Each batch of entries is written in one transaction, so a
+failed or interrupted write leaves no entry (and no word) behind; every entry and every word
+carries a checksum, so a damaged entry is detected, dropped and recomputed, and a damaged word
+list starts the cache afresh.
 """
 
 from __future__ import annotations
 
 import hashlib
 import sqlite3
-import sys
 import warnings
+import zlib
 from pathlib import Path
 from typing import Iterable
 
+import numpy as np
+
 __all__ = ["SegmentCache", "text_key"]
 
-_SCHEMA = "CREATE TABLE IF NOT EXISTS entries (key TEXT PRIMARY KEY, tokens TEXT, checksum TEXT)"
+_FORMAT = 2  # PRAGMA user_version; format 1 kept the tokens as text
+_SCHEMA = ("CREATE TABLE IF NOT EXISTS words (id INTEGER PRIMARY KEY, word TEXT, checksum INT);"
+           "CREATE TABLE IF NOT EXISTS documents (key TEXT PRIMARY KEY, ids BLOB, checksum INT);"
+           f"PRAGMA user_version = {_FORMAT}")
+_ID = np.dtype("<u4")
 
 
 def text_key(text: str, signature: str) -> str:
@@ -24,8 +34,17 @@ def text_key(text: str, signature: str) -> str:
     return hashlib.sha256(f"{signature}\0{text}".encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def _checksum(key: str, value: str) -> str:
-    return hashlib.blake2b(f"{key}\0{value}".encode("utf-8"), digest_size=8).hexdigest()
+def _checksum(key: str, value: bytes) -> int:
+    # CRC-32: catches damage on disk (not tampering), and costs little per entry
+    return zlib.crc32(value, zlib.crc32(key.encode("utf-8", "surrogatepass")))
+
+
+def _word_checksum(number: int, word: str) -> int:
+    return zlib.crc32(word.encode("utf-8", "surrogatepass"), number)
+
+
+class _Damaged(Exception):
+    """The word list of the cache file does not match its checksums."""
 
 
 class SegmentCache:
@@ -40,20 +59,45 @@ class SegmentCache:
             self.path = self.path / "segments.sqlite"
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._connection = None
+        self._words: list[str] = []  # word number i -> the word
+        self._numbers: dict[str, int] = {}  # and back
+        self._table = np.empty(0, dtype=object)  # self._words as an array, to index by numbers
 
     def _connect(self) -> sqlite3.Connection:
         if self._connection is None:
             try:
-                self._connection = sqlite3.connect(self.path, timeout=30)
-                self._connection.execute(_SCHEMA)
-            except sqlite3.DatabaseError as error:
+                self._open()
+            except (sqlite3.DatabaseError, _Damaged) as error:
                 warnings.warn(f"the cache {self.path} is damaged ({error}); it is started afresh",
                               stacklevel=3)
-                self._connection = None
+                self.close()
                 self.path.unlink(missing_ok=True)
-                self._connection = sqlite3.connect(self.path, timeout=30)
-                self._connection.execute(_SCHEMA)
+                self._open()
         return self._connection
+
+    def _open(self) -> None:
+        self._connection = sqlite3.connect(self.path, timeout=30)
+        if self._connection.execute("PRAGMA user_version").fetchone()[0] != _FORMAT:
+            with self._connection:  # an older format: its entries are dropped, not misread
+                self._connection.execute("DROP TABLE IF EXISTS entries")
+                self._connection.execute("DROP TABLE IF EXISTS words")
+                self._connection.execute("DROP TABLE IF EXISTS documents")
+        self._connection.executescript(_SCHEMA)
+        self._words, self._numbers = [], {}
+        self._load_new_words()
+
+    def _load_new_words(self) -> None:
+        """Read the words added since the last read (by this or another process)."""
+        rows = self._connection.execute("SELECT id, word, checksum FROM words WHERE id >= ? "
+                                        "ORDER BY id", (len(self._words),)).fetchall()
+        for number, word, checksum in rows:
+            if number != len(self._words) or not isinstance(word, str) \
+                    or checksum != _word_checksum(number, word):
+                raise _Damaged(f"word number {number}")
+            self._numbers[word] = number
+            self._words.append(word)
+        if rows:
+            self._table = np.array(self._words, dtype=object)
 
     def get_many(self, keys: list[str]) -> dict[str, list[str]]:
         """The sound entries among ``keys``; damaged ones are deleted (and so recomputed)."""
@@ -62,32 +106,75 @@ class SegmentCache:
         for start in range(0, len(keys), 500):
             batch = keys[start:start + 500]
             rows = connection.execute(
-                f"SELECT key, tokens, checksum FROM entries WHERE key IN ({','.join('?' * len(batch))})",
-                batch).fetchall()
+                f"SELECT key, ids, checksum FROM documents WHERE key IN "
+                f"({','.join('?' * len(batch))})", batch).fetchall()
             for key, value, checksum in rows:
-                if checksum != _checksum(key, value):
+                if not isinstance(value, bytes) or len(value) % 4 \
+                        or checksum != _checksum(key, value):
                     damaged.append(key)
                     continue
-                found[key] = list(map(sys.intern, value.split("\n"))) if value else []
+                numbers = np.frombuffer(value, dtype=_ID)
+                try:
+                    found[key] = self._table[numbers].tolist()
+                except IndexError:  # a word written by another process since: read it
+                    self._reload()
+                    try:
+                        found[key] = self._table[numbers].tolist()
+                    except IndexError:
+                        damaged.append(key)
         if damaged:
             warnings.warn(f"{len(damaged)} damaged cache entries in {self.path} were recomputed",
                           stacklevel=3)
             with connection:
-                connection.executemany("DELETE FROM entries WHERE key = ?", [(k,) for k in damaged])
+                connection.executemany("DELETE FROM documents WHERE key = ?",
+                                       [(k,) for k in damaged])
         return found
 
     def put_many(self, entries: Iterable[tuple[str, list[str]]]) -> None:
         """Store ``(key, tokens)`` pairs in one transaction (all or nothing)."""
-        rows = []
-        for key, tokens in entries:
-            value = "\n".join(tokens)
-            rows.append((key, value, _checksum(key, value)))
+        entries = list(entries)
+        if not entries:
+            return
         connection = self._connect()
-        with connection:  # commits, or rolls back on any error
-            connection.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?)", rows)
+        new: list[str] = []  # words numbered here, not yet in the file
+        try:
+            with connection:  # commits, or rolls back on any error
+                connection.execute("BEGIN IMMEDIATE")  # no other writer until the commit
+                self._reload()
+                numbers, first = self._numbers, len(self._words)
+                rows = []
+                for key, tokens in entries:
+                    for word in dict.fromkeys(tokens):
+                        if word not in numbers:
+                            numbers[word] = first + len(new)
+                            new.append(word)
+                    value = np.fromiter(map(numbers.__getitem__, tokens), _ID,
+                                        len(tokens)).tobytes()
+                    rows.append((key, value, _checksum(key, value)))
+                connection.executemany(
+                    "INSERT INTO words VALUES (?, ?, ?)",
+                    [(first + i, w, _word_checksum(first + i, w)) for i, w in enumerate(new)])
+                connection.executemany("INSERT OR REPLACE INTO documents VALUES (?, ?, ?)", rows)
+        except BaseException:
+            for word in new:  # not in the file: forget their numbers
+                del self._numbers[word]
+            raise
+        if new:
+            self._words += new
+            self._table = np.array(self._words, dtype=object)
+
+    def _reload(self) -> None:
+        try:
+            self._load_new_words()
+        except _Damaged as error:
+            warnings.warn(f"the cache {self.path} is damaged ({error}); it is started afresh",
+                          stacklevel=4)
+            self.close()
+            self.path.unlink(missing_ok=True)
+            self._open()
 
     def __len__(self) -> int:
-        return self._connect().execute("SELECT COUNT(*) FROM entries").fetchone()[0]
+        return self._connect().execute("SELECT COUNT(*) FROM documents").fetchone()[0]
 
     def close(self) -> None:
         """Close the database connection (it reopens on next use)."""
@@ -96,7 +183,8 @@ class SegmentCache:
             self._connection = None
 
     def __getstate__(self):  # a connection does not cross processes
-        return {"path": self.path, "_connection": None}
+        return {"path": self.path, "_connection": None, "_words": [], "_numbers": {},
+                "_table": np.empty(0, dtype=object)}
 
     def __repr__(self) -> str:
         return f"SegmentCache({str(self.path)!r})"
