@@ -77,6 +77,21 @@ def test_damaged_cache_file_is_started_afresh(tmp_path, texts, serial):
             Preprocessor(progress=False).fit_transform(texts[:5])
 
 
+def test_an_entry_naming_a_word_the_file_lacks_is_recomputed(tmp_path):
+    import zlib
+
+    cache = SegmentCache(tmp_path / "c.sqlite")
+    cache.put_many([("a", ["đảng", "viên"]), ("b", ["chi_bộ"])])
+    value = (7).to_bytes(4, "little")  # word 7: there are 3 (the checksum is right)
+    with sqlite3.connect(tmp_path / "c.sqlite") as connection:
+        connection.execute("UPDATE documents SET ids = ?, checksum = ? WHERE key = 'b'",
+                           (value, zlib.crc32(value, zlib.crc32(b"b"))))
+    with pytest.warns(UserWarning, match="1 damaged cache entries"):
+        assert SegmentCache(tmp_path / "c.sqlite").get_many(["a", "b"]) == {
+            "a": ["đảng", "viên"]}
+    assert len(cache) == 1
+
+
 def test_damaged_word_list_starts_the_cache_afresh(tmp_path, texts, serial):
     path = tmp_path / "c.sqlite"
     Preprocessor(progress=False, cache=path).fit_transform(texts)

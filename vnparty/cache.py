@@ -43,7 +43,7 @@ def _word_checksum(number: int, word: str) -> int:
     return zlib.crc32(word.encode("utf-8", "surrogatepass"), number)
 
 
-class _Damaged(Exception):
+class _Damaged(sqlite3.DatabaseError):
     """The word list of the cache file does not match its checksums."""
 
 
@@ -67,13 +67,23 @@ class SegmentCache:
         if self._connection is None:
             try:
                 self._open()
-            except (sqlite3.DatabaseError, _Damaged) as error:
-                warnings.warn(f"the cache {self.path} is damaged ({error}); it is started afresh",
-                              stacklevel=3)
-                self.close()
-                self.path.unlink(missing_ok=True)
-                self._open()
+            except sqlite3.DatabaseError as error:  # not a database, or damaged words
+                self._start_afresh(error)
         return self._connection
+
+    def _reload(self) -> None:
+        """Read the words another process has added since (or start afresh if damaged)."""
+        try:
+            self._load_new_words()
+        except _Damaged as error:
+            self._start_afresh(error)
+
+    def _start_afresh(self, error: Exception) -> None:
+        warnings.warn(f"the cache {self.path} is damaged ({error}); it is started afresh",
+                      stacklevel=4)
+        self.close()
+        self.path.unlink(missing_ok=True)
+        self._open()
 
     def _open(self) -> None:
         self._connection = sqlite3.connect(self.path, timeout=30)
@@ -102,10 +112,10 @@ class SegmentCache:
     def get_many(self, keys: list[str]) -> dict[str, list[str]]:
         """The sound entries among ``keys``; damaged ones are deleted (and so recomputed)."""
         found, damaged = {}, []
-        connection = self._connect()
+        self._connect()
         for start in range(0, len(keys), 500):
             batch = keys[start:start + 500]
-            rows = connection.execute(
+            rows = self._connection.execute(  # (self's: _reload may start the cache afresh)
                 f"SELECT key, ids, checksum FROM documents WHERE key IN "
                 f"({','.join('?' * len(batch))})", batch).fetchall()
             for key, value, checksum in rows:
@@ -125,9 +135,9 @@ class SegmentCache:
         if damaged:
             warnings.warn(f"{len(damaged)} damaged cache entries in {self.path} were recomputed",
                           stacklevel=3)
-            with connection:
-                connection.executemany("DELETE FROM documents WHERE key = ?",
-                                       [(k,) for k in damaged])
+            with self._connection:
+                self._connection.executemany("DELETE FROM documents WHERE key = ?",
+                                             [(k,) for k in damaged])
         return found
 
     def put_many(self, entries: Iterable[tuple[str, list[str]]]) -> None:
@@ -135,12 +145,14 @@ class SegmentCache:
         entries = list(entries)
         if not entries:
             return
-        connection = self._connect()
+        self._connect()
+        self._reload()  # (which may start the cache afresh, on a new connection)
+        connection = self._connection
         new: list[str] = []  # words numbered here, not yet in the file
         try:
             with connection:  # commits, or rolls back on any error
                 connection.execute("BEGIN IMMEDIATE")  # no other writer until the commit
-                self._reload()
+                self._load_new_words()  # any another process added just before
                 numbers, first = self._numbers, len(self._words)
                 rows = []
                 for key, tokens in entries:
@@ -162,16 +174,6 @@ class SegmentCache:
         if new:
             self._words += new
             self._table = np.array(self._words, dtype=object)
-
-    def _reload(self) -> None:
-        try:
-            self._load_new_words()
-        except _Damaged as error:
-            warnings.warn(f"the cache {self.path} is damaged ({error}); it is started afresh",
-                          stacklevel=4)
-            self.close()
-            self.path.unlink(missing_ok=True)
-            self._open()
 
     def __len__(self) -> int:
         return self._connect().execute("SELECT COUNT(*) FROM documents").fetchone()[0]
