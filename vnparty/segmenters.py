@@ -349,18 +349,11 @@ class _PyviCRF:
         An ``_EDGE`` in the list cuts it in two: the syllables on either side do not see each
         other."""
         syllables = [_EDGE, *syllables, _EDGE]
-        bi, tri = _grams(syllables)
-        # each syllable's own attributes, those of the one before (with the bigram flag, if the
-        # two make a word) and those of the one after (from 4 on; the same)
-        items = [syllable.own + before.neighbour[left] + after.neighbour[4 + right]
-                 for before, syllable, after, left, right in zip(
-                     syllables, syllables[1:], syllables[2:], bi, bi[1:])]
-        # and the trigram flags, for the few places where syllables i, i+1, i+2 make a word
-        for i in tri | {i + 2 for i in tri}:  # the first and the last syllable of each
-            left, right = bi[i - 1] + 2 * (i - 2 in tri), bi[i] + 2 * (i in tri)
-            items[i - 1] = (syllables[i].own + syllables[i - 1].neighbour[left]
-                            + syllables[i + 1].neighbour[4 + right])
-        return items
+        left, right = _ways(syllables)
+        # each syllable's own attributes, those of the one before and those of the one after
+        return [syllable.own + before.neighbour[way_before] + after.neighbour[4 + way_after]
+                for before, syllable, after, way_before, way_after in zip(
+                    syllables, syllables[1:], syllables[2:], left.tolist(), right.tolist())]
 
     def scores(self, own: tuple, neighbour: tuple) -> np.ndarray | None:
         """A syllable's weights: row 0 its own attributes' added up, then for each of the 8 ways
@@ -378,12 +371,7 @@ class _PyviCRF:
         """The score of each label at each position of ``sequence`` but the first and the last
         (which are _EDGE), as crfsuite adds them up from :meth:`items`: the own attributes', then
         one by one those of the syllable before and of the one after."""
-        bi, tri = _grams(sequence)
-        bi = np.array(bi)
-        trigram = np.zeros(len(sequence) + 1, np.intp)  # [i + 1]: syllables i, i+1, i+2 make one
-        trigram[[i + 1 for i in tri]] = 1
-        left = bi[:-1] + 2 * trigram[:len(sequence) - 2]
-        right = bi[1:] + 2 * trigram[2:len(sequence)]
+        left, right = _ways(sequence)
         distinct = dict.fromkeys(sequence)  # a table of the distinct syllables' weights
         for row, syllable in enumerate(distinct):
             distinct[syllable] = row
@@ -405,15 +393,18 @@ class _PyviCRF:
 _NEIGHBOUR = 5
 
 
-def _grams(syllables: list[_Syllable]) -> tuple[list[int], set[int]]:
-    """1 for each i where syllables i, i+1 make a word of pyvi's dictionary (else 0), and the
-    set of the i where syllables i, i+1, i+2 do."""
+def _ways(syllables: list[_Syllable]) -> tuple[np.ndarray, np.ndarray]:
+    """For each syllable but the first and the last, the way (see _Syllable) the one before it
+    and the one after it (from 4 on) are seen: 1 if the two make a word of pyvi's dictionary,
+    plus 2 if they are in a three-syllable word of it that starts or ends at this syllable."""
     lower = [syllable.lower for syllable in syllables]
-    bi = [1 if b in a.bi_next else 0 for a, b in zip(syllables, lower[1:])]
+    # bi[i]: 1 where syllables i, i+1 make a word
+    bi = np.array([1 if b in a.bi_next else 0 for a, b in zip(syllables, lower[1:])], np.intp)
     starts = [b in a.tri_next for a, b in zip(syllables, lower[1:])]  # i, i+1 start one
-    tri = {i for i in compress(count(), starts)
-           if lower[i + 2] in syllables[i].tri_next[lower[i + 1]]}
-    return bi, tri
+    trigram = np.zeros(len(syllables) + 1, np.intp)  # [i + 1]: syllables i, i+1, i+2 make one
+    trigram[[i + 1 for i in compress(count(), starts)
+             if lower[i + 2] in syllables[i].tri_next[lower[i + 1]]]] = 1
+    return bi[:-1] + 2 * trigram[:len(syllables) - 2], bi[1:] + 2 * trigram[2:len(syllables)]
 
 
 def _checked_weights(model, names: tuple[bytes, ...]) -> Weights | None:
