@@ -72,6 +72,13 @@ def test_read_weights_refuses_what_is_not_a_model(tmp_path):
         assert crf.read_weights(path, attributes, labels) is None
     assert crf.read_weights(tmp_path / "missing", attributes, labels) is None
     assert crf.read_weights(ViTokenizer.model.modelfile.name, attributes[:-1], labels) is None
+    offset = int.from_bytes(good[28:32], "little") + 12  # the first feature
+    for record in ((1, 5, 0), (0, len(attributes), 0), (0, 0, 2), (7, 0, 0)):
+        # a transition from label 5, an attribute past the last, label 2, a feature of type 7
+        damaged = bytearray(good)
+        damaged[offset:offset + 12] = b"".join(n.to_bytes(4, "little") for n in record)
+        path.write_bytes(bytes(damaged))
+        assert crf.read_weights(path, attributes, labels) is None, record
     assert crf.read_weights(ViTokenizer.model.modelfile.name, attributes, ["B_W"]) is None
 
 
@@ -151,20 +158,38 @@ def test_state_scores_are_the_items_added_up_in_order():
     assert_state_scores_add_up_the_items("đạo Thiên Chúa giáo phó văn phòng thí nghiệm")
 
 
+def test_state_scores_of_pieces_joined_by_edges():
+    pieces = [[_syllable(s[a:b]) for a, b in syllable_spans(s)] for s in real_sentences()[:300]]
+    joined = [syllable for piece in pieces if piece for syllable in piece + [_EDGE]][:-1]
+    expected = np.array([weights().total(item) for item in model().items(joined)])
+    state = model().state_scores([_EDGE, *joined, _EDGE])
+    edges = [i for i, syllable in enumerate(joined) if syllable is _EDGE]
+    assert len(edges) > 200
+    keep = np.ones(len(joined), bool)
+    keep[edges] = False  # an edge's own score is never used
+    assert np.array_equal(state[keep], expected[keep])
+
+
 @given(st.one_of(st.text(), TRICKY))
 def test_state_scores_are_the_items_added_up_in_order_on_any_text(text):
     assert_state_scores_add_up_the_items(text)
 
 
 # -- the segmenter, many texts at once -------------------------------------------------------------
-def one_by_one(texts):
-    segmenter = PyviSegmenter()
-    return [segmenter.words_and_keys(text) for text in texts]
+def by_crfsuite(texts):
+    """words_and_keys of each text, decoded by crfsuite whatever their length."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(model(), "weights", None)
+        _clear_caches()
+        try:
+            return [PyviSegmenter().words_and_keys(text) for text in texts]
+        finally:
+            _clear_caches()  # (the syllables made meanwhile have no weights)
 
 
 def test_many_texts_at_once_as_one_by_one():
     texts = [article.text for article in load_articles()] + list(reference.vntc_texts(60))
-    expected = one_by_one(texts)
+    expected = by_crfsuite(texts)
     segmenter = PyviSegmenter()
     for size in (len(texts), 17, 3):
         found = [r for k in range(0, len(texts), size)
@@ -182,18 +207,13 @@ def test_many_sentences_at_once_as_pyvi():
         assert [reference.unicodedata.normalize("NFC", w) for w in ours] == pyvi_words(sentence)
 
 
-@given(st.lists(st.one_of(st.text(max_size=80), TRICKY), max_size=6))
+@given(st.lists(st.one_of(st.text(max_size=400), TRICKY, st.lists(TRICKY).map(" ".join)),
+                max_size=6))
 def test_numpy_and_crfsuite_decode_alike_on_any_texts(texts):
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(segmenters, "_BATCH_ABOVE", 0)  # numpy, however few the syllables
         by_numpy = list(PyviSegmenter().words_and_keys_many(texts))
-        patch.setattr(model(), "weights", None)  # crfsuite, piece by piece
-        _clear_caches()
-        try:
-            by_crfsuite = list(PyviSegmenter().words_and_keys_many(texts))
-        finally:
-            _clear_caches()  # (the syllables made meanwhile have no weights)
-    assert by_numpy == by_crfsuite
+    assert by_numpy == by_crfsuite(texts)
 
 
 def test_few_syllables_go_to_crfsuite_and_many_to_numpy(monkeypatch):

@@ -1,6 +1,7 @@
 """Parallel and cached preprocessing, failing workers, and Dask (on a LocalCluster)."""
 
 import os
+import re
 import sqlite3
 import warnings
 
@@ -92,14 +93,25 @@ def test_an_entry_naming_a_word_the_file_lacks_is_recomputed(tmp_path):
     assert len(cache) == 1
 
 
-def test_damaged_word_list_starts_the_cache_afresh(tmp_path, texts, serial):
+def test_a_damaged_word_makes_the_entries_holding_it_recomputed(tmp_path, texts, serial):
     path = tmp_path / "c.sqlite"
     Preprocessor(progress=False, cache=path).fit_transform(texts)
     with sqlite3.connect(path) as connection:
+        word = connection.execute("SELECT word FROM words WHERE id = 3").fetchone()[0]
         connection.execute("UPDATE words SET word = 'hỏng' WHERE id = 3")
-    with pytest.warns(UserWarning, match="damaged .*word number 3.* started afresh"):
+        connection.execute("DELETE FROM words WHERE id = 5")
+    with pytest.warns(UserWarning) as caught:
         assert Preprocessor(progress=False, cache=path).fit_transform(texts) == serial
-    assert len(SegmentCache(path)) == len(set(texts))
+    said = " ".join(str(w.message) for w in caught)
+    assert "1 damaged words" in said and re.search(r"[1-9]\d* damaged cache entries", said)
+    with sqlite3.connect(path) as connection:  # the word came again, under a new number
+        assert connection.execute("SELECT id FROM words WHERE word = ?",
+                                  (word,)).fetchone()[0] > 3
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "1 damaged words")  # (still in the file, unused)
+        warnings.filterwarnings("error", ".*damaged cache entries")
+        assert Preprocessor(progress=False, cache=path).fit_transform(texts) == serial
+        assert len(SegmentCache(path)) == len(set(texts))
 
 
 def test_a_cache_of_the_old_format_is_dropped(tmp_path, texts, serial):
@@ -240,3 +252,23 @@ def test_prepare_runs_once_before_the_workers(monkeypatch):
 
 def _lengths(chunk):
     return [len(item) for item in chunk]
+
+
+def _collector_states(chunk):
+    import gc
+
+    return [(gc.isenabled(), gc.get_freeze_count() > 0) for _ in chunk]
+
+
+def test_workers_freeze_what_they_inherit_and_collect_the_rest():
+    import gc
+
+    from vnparty.parallel import map_chunks
+
+    was = gc.isenabled()
+    gc.disable()  # as while Preprocessor.fit_transform starts its workers
+    try:
+        states = list(map_chunks(_collector_states, [[1], [2]], n_jobs=2))
+    finally:
+        (gc.enable if was else gc.disable)()
+    assert states == [[(True, True)], [(True, True)]]

@@ -5,8 +5,9 @@ and for each text the numbers of its tokens (4 bytes each). Reading a text back 
 string: its tokens are the words already loaded, which is several times faster than splitting
 stored text and takes less memory. Each batch of entries is written in one transaction, so a
 failed or interrupted write leaves no entry (and no word) behind; every entry and every word
-carries a checksum, so a damaged entry is detected, dropped and recomputed, and a damaged word
-list starts the cache afresh.
+carries a checksum, so a damaged entry, or one that holds a damaged word, is detected, dropped
+and recomputed. Several processes may share the file: words are numbered under SQLite's write
+lock, and each process reads the words the others added when it needs them.
 """
 
 from __future__ import annotations
@@ -23,9 +24,8 @@ import numpy as np
 __all__ = ["SegmentCache", "text_key"]
 
 _FORMAT = 2  # PRAGMA user_version; format 1 kept the tokens as text
-_SCHEMA = ("CREATE TABLE IF NOT EXISTS words (id INTEGER PRIMARY KEY, word TEXT, checksum INT);"
-           "CREATE TABLE IF NOT EXISTS documents (key TEXT PRIMARY KEY, ids BLOB, checksum INT);"
-           f"PRAGMA user_version = {_FORMAT}")
+_TABLES = ("CREATE TABLE IF NOT EXISTS words (id INTEGER PRIMARY KEY, word TEXT, checksum INT)",
+           "CREATE TABLE IF NOT EXISTS documents (key TEXT PRIMARY KEY, ids BLOB, checksum INT)")
 _ID = np.dtype("<u4")
 
 
@@ -43,10 +43,6 @@ def _word_checksum(number: int, word: str) -> int:
     return zlib.crc32(word.encode("utf-8", "surrogatepass"), number)
 
 
-class _Damaged(sqlite3.DatabaseError):
-    """The word list of the cache file does not match its checksums."""
-
-
 class SegmentCache:
     """Token lists stored by key. ``get_many`` returns what is there and sound;
     ``put_many`` stores a batch atomically."""
@@ -59,55 +55,70 @@ class SegmentCache:
             self.path = self.path / "segments.sqlite"
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._connection = None
-        self._words: list[str] = []  # word number i -> the word
+        self._words: list[str | None] = []  # word number i -> the word (None: unusable)
         self._numbers: dict[str, int] = {}  # and back
-        self._table = np.empty(0, dtype=object)  # self._words as an array, to index by numbers
+        self._unusable: set[int] = set()  # numbers of damaged words
+        self._buffer = self._table = np.empty(0, dtype=object)  # see _grow_table
+        self._filled = 0
 
     def _connect(self) -> sqlite3.Connection:
         if self._connection is None:
             try:
                 self._open()
-            except sqlite3.DatabaseError as error:  # not a database, or damaged words
-                self._start_afresh(error)
+            except sqlite3.DatabaseError as error:  # not a database
+                warnings.warn(f"the cache {self.path} is damaged ({error}); it is started "
+                              "afresh", stacklevel=3)
+                self.close()
+                self.path.unlink(missing_ok=True)
+                self._open()
         return self._connection
 
-    def _reload(self) -> None:
-        """Read the words another process has added since (or start afresh if damaged)."""
-        try:
-            self._load_new_words()
-        except _Damaged as error:
-            self._start_afresh(error)
-
-    def _start_afresh(self, error: Exception) -> None:
-        warnings.warn(f"the cache {self.path} is damaged ({error}); it is started afresh",
-                      stacklevel=4)
-        self.close()
-        self.path.unlink(missing_ok=True)
-        self._open()
-
     def _open(self) -> None:
-        self._connection = sqlite3.connect(self.path, timeout=30)
-        if self._connection.execute("PRAGMA user_version").fetchone()[0] != _FORMAT:
-            with self._connection:  # an older format: its entries are dropped, not misread
-                self._connection.execute("DROP TABLE IF EXISTS entries")
-                self._connection.execute("DROP TABLE IF EXISTS words")
-                self._connection.execute("DROP TABLE IF EXISTS documents")
-        self._connection.executescript(_SCHEMA)
-        self._words, self._numbers = [], {}
+        self._connection = connection = sqlite3.connect(self.path, timeout=30)
+        with connection:  # under the write lock: two processes opening at once agree
+            connection.execute("BEGIN IMMEDIATE")
+            if connection.execute("PRAGMA user_version").fetchone()[0] != _FORMAT:
+                for table in ("entries", "words", "documents"):  # an older format: dropped,
+                    connection.execute(f"DROP TABLE IF EXISTS {table}")  # not misread
+                for statement in _TABLES:
+                    connection.execute(statement)
+                connection.execute(f"PRAGMA user_version = {_FORMAT}")
+        self._words, self._numbers, self._unusable = [], {}, set()
+        self._buffer, self._filled = np.empty(0, dtype=object), 0
         self._load_new_words()
 
     def _load_new_words(self) -> None:
-        """Read the words added since the last read (by this or another process)."""
+        """Read the words added since the last read (by this or another process). A damaged word
+        is left unusable: the entries that hold it are recomputed, and the word, if it comes
+        again, gets a new number."""
         rows = self._connection.execute("SELECT id, word, checksum FROM words WHERE id >= ? "
                                         "ORDER BY id", (len(self._words),)).fetchall()
+        damaged = 0
         for number, word, checksum in rows:
-            if number != len(self._words) or not isinstance(word, str) \
-                    or checksum != _word_checksum(number, word):
-                raise _Damaged(f"word number {number}")
-            self._numbers[word] = number
+            while len(self._words) < number:  # a missing number: as if damaged
+                self._unusable.add(len(self._words))
+                self._words.append(None)
+            if not isinstance(word, str) or checksum != _word_checksum(number, word):
+                damaged += 1
+                self._unusable.add(number)
+                word = None
+            else:
+                self._numbers[word] = number
             self._words.append(word)
-        if rows:
-            self._table = np.array(self._words, dtype=object)
+        if damaged:
+            warnings.warn(f"{damaged} damaged words in the cache {self.path}: the entries that "
+                          "hold them are recomputed", stacklevel=4)
+        self._grow_table()
+
+    def _grow_table(self) -> None:
+        """``self._table``: the words as an array, to index by numbers (its buffer doubles)."""
+        if len(self._words) > len(self._buffer):
+            buffer = np.empty(max(1024, 2 * len(self._words)), dtype=object)
+            buffer[:self._filled] = self._buffer[:self._filled]
+            self._buffer = buffer
+        self._buffer[self._filled:len(self._words)] = self._words[self._filled:]
+        self._filled = len(self._words)
+        self._table = self._buffer[:self._filled]
 
     def get_many(self, keys: list[str]) -> dict[str, list[str]]:
         """The sound entries among ``keys``; damaged ones are deleted (and so recomputed)."""
@@ -115,7 +126,7 @@ class SegmentCache:
         self._connect()
         for start in range(0, len(keys), 500):
             batch = keys[start:start + 500]
-            rows = self._connection.execute(  # (self's: _reload may start the cache afresh)
+            rows = self._connection.execute(
                 f"SELECT key, ids, checksum FROM documents WHERE key IN "
                 f"({','.join('?' * len(batch))})", batch).fetchall()
             for key, value, checksum in rows:
@@ -124,14 +135,14 @@ class SegmentCache:
                     damaged.append(key)
                     continue
                 numbers = np.frombuffer(value, dtype=_ID)
-                try:
-                    found[key] = self._table[numbers].tolist()
-                except IndexError:  # a word written by another process since: read it
-                    self._reload()
-                    try:
-                        found[key] = self._table[numbers].tolist()
-                    except IndexError:
-                        damaged.append(key)
+                top = int(numbers.max()) if len(numbers) else -1
+                if top >= len(self._words):
+                    self._load_new_words()  # written by another process since
+                if top >= len(self._words) \
+                        or self._unusable and not self._unusable.isdisjoint(numbers.tolist()):
+                    damaged.append(key)
+                    continue
+                found[key] = self._table[numbers].tolist()
         if damaged:
             warnings.warn(f"{len(damaged)} damaged cache entries in {self.path} were recomputed",
                           stacklevel=3)
@@ -145,14 +156,12 @@ class SegmentCache:
         entries = list(entries)
         if not entries:
             return
-        self._connect()
-        self._reload()  # (which may start the cache afresh, on a new connection)
-        connection = self._connection
+        connection = self._connect()
         new: list[str] = []  # words numbered here, not yet in the file
         try:
             with connection:  # commits, or rolls back on any error
                 connection.execute("BEGIN IMMEDIATE")  # no other writer until the commit
-                self._load_new_words()  # any another process added just before
+                self._load_new_words()  # those another process added just before
                 numbers, first = self._numbers, len(self._words)
                 rows = []
                 for key, tokens in entries:
@@ -173,7 +182,7 @@ class SegmentCache:
             raise
         if new:
             self._words += new
-            self._table = np.array(self._words, dtype=object)
+            self._grow_table()
 
     def __len__(self) -> int:
         return self._connect().execute("SELECT COUNT(*) FROM documents").fetchone()[0]
@@ -186,7 +195,8 @@ class SegmentCache:
 
     def __getstate__(self):  # a connection does not cross processes
         return {"path": self.path, "_connection": None, "_words": [], "_numbers": {},
-                "_table": np.empty(0, dtype=object)}
+                "_unusable": set(), "_buffer": np.empty(0, dtype=object),
+                "_table": np.empty(0, dtype=object), "_filled": 0}
 
     def __repr__(self) -> str:
         return f"SegmentCache({str(self.path)!r})"

@@ -58,10 +58,13 @@ def read_weights(path: str | Path, attributes: Sequence[bytes],
                                  count=n_features, offset=offset + 12)
     except (OSError, struct.error, ValueError):
         return None
+    kinds, sources = features["type"], features["source"]
     if (magic, kind, chunk) != (b"lCRF", b"FOMC", b"FEAT") or n_labels != len(labels) \
-            or n_attributes != len(attributes) or not set(features["type"].tolist()) <= {0, 1} \
-            or features["target"].max(initial=0) >= n_labels:
-        return None
+            or not 0 < n_labels <= 127 or n_attributes != len(attributes) \
+            or not set(kinds.tolist()) <= {0, 1} or features["target"].max(initial=0) >= n_labels \
+            or sources[kinds == 0].max(initial=0) >= n_attributes \
+            or sources[kinds == 1].max(initial=0) >= n_labels:
+        return None  # (at most 127 labels: viterbi_many keeps them as int8)
     state: dict[bytes, list[float]] = {}
     transition = np.zeros((n_labels, n_labels))
     for kind, source, target, weight in features.tolist():

@@ -77,10 +77,16 @@ def _processes(function, chunks, n_jobs, prepare) -> Iterator[list]:
 
 
 def _pool(n_jobs: int) -> ProcessPoolExecutor:
-    # Each worker first moves what it inherits into the collector's permanent generation
-    # (gc.freeze): the collector then never walks those objects, which saves time and keeps the
-    # memory pages shared with the parent instead of copying them.
-    return ProcessPoolExecutor(max_workers=n_jobs, initializer=gc.freeze)
+    return ProcessPoolExecutor(max_workers=n_jobs, initializer=_start_worker)
+
+
+def _start_worker() -> None:
+    # What a worker inherits goes into the collector's permanent generation: the collector then
+    # never walks those objects, which saves time and keeps the memory pages shared with the
+    # parent instead of copying them. The collector is on (the parent may have paused its own
+    # when it forked this process).
+    gc.freeze()
+    gc.enable()
 
 
 def _done(result) -> Future:
