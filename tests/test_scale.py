@@ -78,6 +78,19 @@ def test_damaged_cache_file_is_started_afresh(tmp_path, texts, serial):
             Preprocessor(progress=False).fit_transform(texts[:5])
 
 
+def test_the_number_of_a_lost_word_is_never_given_again(tmp_path):
+    cache = SegmentCache(tmp_path / "c.sqlite")
+    cache.put_many([("a", ["đảng"]), ("b", ["chi_bộ"])])
+    with sqlite3.connect(tmp_path / "c.sqlite") as connection:
+        connection.execute("DELETE FROM words WHERE id = 1")  # the last word, "chi_bộ"
+    fresh = SegmentCache(tmp_path / "c.sqlite")
+    fresh.put_many([("c", ["viên"])])  # must not take number 1
+    with pytest.warns(UserWarning, match="1 damaged cache entries"):
+        assert fresh.get_many(["a", "b", "c"]) == {"a": ["đảng"], "c": ["viên"]}
+    assert SegmentCache(tmp_path / "c.sqlite").get_many(["a", "c"]) == {
+        "a": ["đảng"], "c": ["viên"]}
+
+
 def test_an_entry_naming_a_word_the_file_lacks_is_recomputed(tmp_path):
     import zlib
 
@@ -125,7 +138,7 @@ def test_a_cache_of_the_old_format_is_dropped(tmp_path, texts, serial):
     with sqlite3.connect(path) as connection:
         tables = {name for (name,) in connection.execute(
             "SELECT name FROM sqlite_master WHERE type = 'table'")}
-    assert tables == {"words", "documents"}
+    assert tables == {"words", "documents", "sqlite_sequence"}
 
 
 def test_two_caches_on_one_file_share_the_words(tmp_path):

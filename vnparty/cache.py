@@ -23,8 +23,11 @@ import numpy as np
 
 __all__ = ["SegmentCache", "text_key"]
 
-_FORMAT = 2  # PRAGMA user_version; format 1 kept the tokens as text
-_TABLES = ("CREATE TABLE IF NOT EXISTS words (id INTEGER PRIMARY KEY, word TEXT, checksum INT)",
+_FORMAT = 3  # PRAGMA user_version; format 1 kept the tokens as text
+# (AUTOINCREMENT: SQLite remembers the highest number ever given, so that a number whose row was
+# lost is never given to another word)
+_TABLES = ("CREATE TABLE IF NOT EXISTS words (id INTEGER PRIMARY KEY AUTOINCREMENT, word TEXT, "
+           "checksum INT)",
            "CREATE TABLE IF NOT EXISTS documents (key TEXT PRIMARY KEY, ids BLOB, checksum INT)")
 _ID = np.dtype("<u4")
 
@@ -95,9 +98,7 @@ class SegmentCache:
                                         "ORDER BY id", (len(self._words),)).fetchall()
         damaged = 0
         for number, word, checksum in rows:
-            while len(self._words) < number:  # a missing number: as if damaged
-                self._unusable.add(len(self._words))
-                self._words.append(None)
+            self._skip_to(number)
             if not isinstance(word, str) or checksum != _word_checksum(number, word):
                 damaged += 1
                 self._unusable.add(number)
@@ -105,10 +106,19 @@ class SegmentCache:
             else:
                 self._numbers[word] = number
             self._words.append(word)
+        highest = self._connection.execute(
+            "SELECT seq FROM sqlite_sequence WHERE name = 'words'").fetchone()
+        self._skip_to(highest[0] + 1 if highest else 0)  # the last rows may be lost
         if damaged:
             warnings.warn(f"{damaged} damaged words in the cache {self.path}: the entries that "
                           "hold them are recomputed", stacklevel=4)
         self._grow_table()
+
+    def _skip_to(self, number: int) -> None:
+        """Numbers below ``number`` whose rows are missing: unusable, never given again."""
+        while len(self._words) < number:
+            self._unusable.add(len(self._words))
+            self._words.append(None)
 
     def _grow_table(self) -> None:
         """``self._table``: the words as an array, to index by numbers (its buffer doubles)."""
