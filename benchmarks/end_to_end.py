@@ -11,12 +11,9 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
 
 from _common import commit, machine
 

@@ -16,7 +16,7 @@ import tempfile
 import unicodedata
 from functools import lru_cache
 from itertools import accumulate, compress, count
-from operator import add, attrgetter, contains, not_
+from operator import attrgetter, not_
 from typing import Iterator, Protocol
 
 import numpy as np
