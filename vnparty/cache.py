@@ -58,11 +58,13 @@ class SegmentCache:
             self.path = self.path / "segments.sqlite"
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._connection = None
+        self._forget_words()
+
+    def _forget_words(self) -> None:
         self._words: list[str | None] = []  # word number i -> the word (None: unusable)
         self._numbers: dict[str, int] = {}  # and back
         self._unusable: set[int] = set()  # numbers of damaged words
         self._buffer = self._table = np.empty(0, dtype=object)  # see _grow_table
-        self._filled = 0
 
     def _connect(self) -> sqlite3.Connection:
         if self._connection is None:
@@ -86,8 +88,7 @@ class SegmentCache:
                 for statement in _TABLES:
                     connection.execute(statement)
                 connection.execute(f"PRAGMA user_version = {_FORMAT}")
-        self._words, self._numbers, self._unusable = [], {}, set()
-        self._buffer, self._filled = np.empty(0, dtype=object), 0
+        self._forget_words()
         self._load_new_words()
 
     def _load_new_words(self) -> None:
@@ -122,13 +123,13 @@ class SegmentCache:
 
     def _grow_table(self) -> None:
         """``self._table``: the words as an array, to index by numbers (its buffer doubles)."""
+        filled = len(self._table)
         if len(self._words) > len(self._buffer):
             buffer = np.empty(max(1024, 2 * len(self._words)), dtype=object)
-            buffer[:self._filled] = self._buffer[:self._filled]
+            buffer[:filled] = self._table
             self._buffer = buffer
-        self._buffer[self._filled:len(self._words)] = self._words[self._filled:]
-        self._filled = len(self._words)
-        self._table = self._buffer[:self._filled]
+        self._buffer[filled:len(self._words)] = self._words[filled:]
+        self._table = self._buffer[:len(self._words)]
 
     def get_many(self, keys: list[str]) -> dict[str, list[str]]:
         """The sound entries among ``keys``; damaged ones are deleted (and so recomputed)."""
@@ -203,10 +204,12 @@ class SegmentCache:
             self._connection.close()
             self._connection = None
 
-    def __getstate__(self):  # a connection does not cross processes
-        return {"path": self.path, "_connection": None, "_words": [], "_numbers": {},
-                "_unusable": set(), "_buffer": np.empty(0, dtype=object),
-                "_table": np.empty(0, dtype=object), "_filled": 0}
+    def __getstate__(self):  # a connection does not cross processes; the words are read anew
+        return {"path": self.path}
+
+    def __setstate__(self, state):
+        self.path, self._connection = state["path"], None
+        self._forget_words()
 
     def __repr__(self) -> str:
         return f"SegmentCache({str(self.path)!r})"

@@ -9,9 +9,9 @@ one position of all sentences per step.
 The arithmetic is crfsuite's, operation for operation (``crf1d_tag.c``, ``crf1d_context.c``): a
 position's score for a label adds the weights of its attributes one by one, in order, from 0;
 Viterbi adds the transition to the previous score and keeps the first of equal maxima. So the
-labels are crfsuite's to the last bit, not merely close: ``tests/test_segmenters_fast.py``
-compares the two on thousands of sentences, and :func:`read_weights` checks itself against the
-tagger before it is used.
+labels are crfsuite's to the last bit, not merely close: ``tests/test_crf.py`` compares the
+two on thousands of sentences, and the segmenter checks the weights against the tagger before it
+uses them.
 """
 
 from __future__ import annotations

@@ -258,10 +258,15 @@ _SCORES: dict[tuple, np.ndarray] = {}  # (own, neighbour) attributes -> their we
 
 def _clear_caches() -> None:
     """Forget every syllable and run of text seen (segment the next texts as a fresh process)."""
+    _forget_syllables()
+    _RUNS.clear()
+
+
+def _forget_syllables() -> None:
+    """Empty the caches of syllable records and of what they share."""
     _SYLLABLES.clear()
     _SHARED.clear()
     _SCORES.clear()
-    _RUNS.clear()
 
 
 def _syllables(strings: list[str]) -> list[_Syllable]:
@@ -269,9 +274,7 @@ def _syllables(strings: list[str]) -> list[_Syllable]:
     syllables = list(map(_SYLLABLES.get, strings))
     if None in syllables:
         if len(_SYLLABLES) > _CACHE_LIMIT:
-            _SYLLABLES.clear()
-            _SHARED.clear()
-            _SCORES.clear()
+            _forget_syllables()
         for i in compress(count(), map(not_, syllables)):  # the new ones
             syllable = _SYLLABLES.get(strings[i])  # (made already, if twice in the text)
             if syllable is None:
