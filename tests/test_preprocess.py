@@ -154,3 +154,26 @@ def test_token_form_cache_is_not_pickled():
     copy = pickle.loads(pickle.dumps(preprocessor))  # what a worker process receives
     assert "_forms" not in copy.__dict__
     assert copy.candidates(text) == expected
+
+
+@pytest.mark.parametrize("cache", [False, True])
+def test_fit_and_transform_follow_the_stopword_rule_on_strings(tmp_path, cache):
+    # fit and transform count and remove on word numbers; the rule, on lists of strings, is
+    # Stopwords.with_corpus and remove_from
+    from vnparty import split_units
+
+    texts = [u.text for u in split_units(load_articles())] + list(reference.vntc_texts(60))
+    params = {"progress": False, "max_df": 0.2, "cache": tmp_path / "c" if cache else None}
+    candidates = [Preprocessor().candidates(t) for t in texts]
+    rule = Preprocessor()._base_stopwords().with_corpus(
+        candidates[:-5], max_df=0.2, keep=default_lexicon().term_words())
+    assert len(rule.corpus) >= 3
+    expected = [rule.remove_from(c) for c in candidates]
+    for _ in range(1 + cache):  # with a cache: cold, then warm
+        fitted = Preprocessor(**params).fit(texts[:-5])
+        assert fitted.stopwords_.corpus == rule.corpus
+        assert fitted.n_documents_ == len(texts) - 5
+        assert fitted.transform(texts[-5:][::-1]) == expected[-5:][::-1]
+        assert Preprocessor(**params).fit_transform(texts[:-5]) == expected[:-5]
+    again = Preprocessor(max_df=0.2)._fit_candidates(candidates[:-5])
+    assert again.stopwords_.corpus == rule.corpus

@@ -285,3 +285,13 @@ def test_workers_freeze_what_they_inherit_and_collect_the_rest():
     finally:
         (gc.enable if was else gc.disable)()
     assert states == [[(True, True)], [(True, True)]]
+
+
+def test_cache_hands_out_word_numbers(tmp_path):
+    cache = SegmentCache(tmp_path / "c.sqlite")
+    stored = cache.put_many([("a", ["đảng", "viên", "đảng"]), ("b", ["chi_bộ", "viên"])])
+    assert [s.tolist() for s in stored] == [[0, 1, 0], [2, 1]]
+    other = SegmentCache(tmp_path / "c.sqlite")
+    found = other.get_numbers_many(["b", "a", "z"])
+    assert {k: v.tolist() for k, v in found.items()} == {"a": [0, 1, 0], "b": [2, 1]}
+    assert other.words.table[found["b"]].tolist() == ["chi_bộ", "viên"]

@@ -49,3 +49,21 @@ def test_corpus_layer_by_document_frequency():
 
 def test_word_list_format():
     assert read_word_list("# comment\nnhà nước  # state\nthuỷ_lợi\n\n") == {"nhà_nước", "thủy_lợi"}
+
+
+def test_corpus_layer_from_counted_frequencies():
+    base = Stopwords(generic=set(), protected={"bác"}, domain=set())
+    docs = [["đảng", "bác", f"w{i}"] for i in range(30)] + [["chi_bộ"]] * 10
+    counted = {"đảng": 30, "bác": 30, "chi_bộ": 10, "w1": 1}
+    assert base.with_frequencies(counted, 40, keep={"w1"}).corpus == \
+        base.with_corpus(docs).corpus == {"đảng", "bác"}
+    assert base.with_frequencies(counted, 19).corpus == frozenset()  # fewer than 20 documents
+
+    def unread():
+        raise AssertionError("the texts were read before max_df was checked")
+        yield
+
+    with pytest.raises(ValueError, match="max_df"):
+        base.with_corpus(unread(), max_df=1.5)
+    with pytest.raises(ValueError, match="max_df"):
+        base.with_frequencies(counted, 40, max_df=0)

@@ -21,6 +21,8 @@ from typing import Iterable
 
 import numpy as np
 
+from .wordnumbers import NUMBER, WordNumbers
+
 __all__ = ["SegmentCache", "text_key"]
 
 _FORMAT = 3  # PRAGMA user_version; format 1 kept the tokens as text
@@ -29,7 +31,6 @@ _FORMAT = 3  # PRAGMA user_version; format 1 kept the tokens as text
 _TABLES = ("CREATE TABLE IF NOT EXISTS words (id INTEGER PRIMARY KEY AUTOINCREMENT, word TEXT, "
            "checksum INT)",
            "CREATE TABLE IF NOT EXISTS documents (key TEXT PRIMARY KEY, ids BLOB, checksum INT)")
-_ID = np.dtype("<u4")
 
 
 def text_key(text: str, signature: str) -> str:
@@ -48,7 +49,9 @@ def _word_checksum(number: int, word: str) -> int:
 
 class SegmentCache:
     """Token lists stored by key. ``get_many`` returns what is there and sound;
-    ``put_many`` stores a batch atomically."""
+    ``put_many`` stores a batch atomically. ``words`` numbers the words (see
+    :mod:`vnparty.wordnumbers`); ``get_numbers_many`` and ``put_many`` give the tokens as
+    numbers into ``words.table``."""
 
     def __init__(self, path: str | Path):
         """``path``: a folder (created if missing; the cache is ``segments.sqlite`` in it), or a
@@ -61,10 +64,8 @@ class SegmentCache:
         self._forget_words()
 
     def _forget_words(self) -> None:
-        self._words: list[str | None] = []  # word number i -> the word (None: unusable)
-        self._numbers: dict[str, int] = {}  # and back
-        self._unusable: set[int] = set()  # numbers of damaged words
-        self._buffer = self._table = np.empty(0, dtype=object)  # see _grow_table
+        self.words = WordNumbers()  # (a damaged word: None, and its number is unusable)
+        self._unusable: set[int] = set()
 
     def _connect(self) -> sqlite3.Connection:
         if self._connection is None:
@@ -96,7 +97,7 @@ class SegmentCache:
         is left unusable: the entries that hold it are recomputed, and the word, if it comes
         again, gets a new number."""
         rows = self._connection.execute("SELECT id, word, checksum FROM words WHERE id >= ? "
-                                        "ORDER BY id", (len(self._words),)).fetchall()
+                                        "ORDER BY id", (len(self.words),)).fetchall()
         damaged = 0
         for number, word, checksum in rows:
             self._skip_to(number)
@@ -104,35 +105,28 @@ class SegmentCache:
                 damaged += 1
                 self._unusable.add(number)
                 word = None
-            else:
-                self._numbers[word] = number
-            self._words.append(word)
+            self.words.append(word)
         highest = self._connection.execute(
             "SELECT seq FROM sqlite_sequence WHERE name = 'words'").fetchone()
         self._skip_to(highest[0] + 1 if highest else 0)  # the last rows may be lost
         if damaged:
             warnings.warn(f"{damaged} damaged words in the cache {self.path}: the entries that "
                           "hold them are recomputed", stacklevel=4)
-        self._grow_table()
 
     def _skip_to(self, number: int) -> None:
         """Numbers below ``number`` whose rows are missing: unusable, never given again."""
-        while len(self._words) < number:
-            self._unusable.add(len(self._words))
-            self._words.append(None)
-
-    def _grow_table(self) -> None:
-        """``self._table``: the words as an array, to index by numbers (its buffer doubles)."""
-        filled = len(self._table)
-        if len(self._words) > len(self._buffer):
-            buffer = np.empty(max(1024, 2 * len(self._words)), dtype=object)
-            buffer[:filled] = self._table
-            self._buffer = buffer
-        self._buffer[filled:len(self._words)] = self._words[filled:]
-        self._table = self._buffer[:len(self._words)]
+        while len(self.words) < number:
+            self._unusable.add(len(self.words))
+            self.words.append(None)
 
     def get_many(self, keys: list[str]) -> dict[str, list[str]]:
         """The sound entries among ``keys``; damaged ones are deleted (and so recomputed)."""
+        found = self.get_numbers_many(keys)
+        table = self.words.table
+        return {key: table[numbers].tolist() for key, numbers in found.items()}
+
+    def get_numbers_many(self, keys: list[str]) -> dict[str, np.ndarray]:
+        """:meth:`get_many` with each entry's tokens as numbers into ``words.table``."""
         found, damaged = {}, []
         self._connect()
         for start in range(0, len(keys), 500):
@@ -145,15 +139,15 @@ class SegmentCache:
                         or checksum != _checksum(key, value):
                     damaged.append(key)
                     continue
-                numbers = np.frombuffer(value, dtype=_ID)
+                numbers = np.frombuffer(value, dtype=NUMBER)
                 top = int(numbers.max()) if len(numbers) else -1
-                if top >= len(self._words):
+                if top >= len(self.words):
                     self._load_new_words()  # written by another process since
-                if top >= len(self._words) \
+                if top >= len(self.words) \
                         or self._unusable and not self._unusable.isdisjoint(numbers.tolist()):
                     damaged.append(key)
                     continue
-                found[key] = self._table[numbers].tolist()
+                found[key] = numbers
         if damaged:
             warnings.warn(f"{len(damaged)} damaged cache entries in {self.path} were recomputed",
                           stacklevel=3)
@@ -162,38 +156,34 @@ class SegmentCache:
                                              [(k,) for k in damaged])
         return found
 
-    def put_many(self, entries: Iterable[tuple[str, list[str]]]) -> None:
-        """Store ``(key, tokens)`` pairs in one transaction (all or nothing)."""
+    def put_many(self, entries: Iterable[tuple[str, list[str]]]) -> list[np.ndarray]:
+        """Store ``(key, tokens)`` pairs in one transaction (all or nothing); return the tokens
+        of each as numbers into ``words.table``."""
         entries = list(entries)
         if not entries:
-            return
+            return []
         connection = self._connect()
-        new: list[str] = []  # words numbered here, not yet in the file
+        first = None
         try:
             with connection:  # commits, or rolls back on any error
                 connection.execute("BEGIN IMMEDIATE")  # no other writer until the commit
                 self._load_new_words()  # those another process added just before
-                numbers, first = self._numbers, len(self._words)
-                rows = []
+                first = len(self.words)  # the words numbered from here are not in the file yet
+                stored, rows = [], []
                 for key, tokens in entries:
-                    for word in dict.fromkeys(tokens):
-                        if word not in numbers:
-                            numbers[word] = first + len(new)
-                            new.append(word)
-                    value = np.fromiter(map(numbers.__getitem__, tokens), _ID,
-                                        len(tokens)).tobytes()
+                    stored.append(self.words.number(tokens))
+                    value = stored[-1].tobytes()
                     rows.append((key, value, _checksum(key, value)))
+                new = self.words.words[first:]
                 connection.executemany(
                     "INSERT INTO words VALUES (?, ?, ?)",
                     [(first + i, w, _word_checksum(first + i, w)) for i, w in enumerate(new)])
                 connection.executemany("INSERT OR REPLACE INTO documents VALUES (?, ?, ?)", rows)
         except BaseException:
-            for word in new:  # not in the file: forget their numbers
-                del self._numbers[word]
+            if first is not None:  # not in the file: their numbers are forgotten
+                self.words.forget_from(first)
             raise
-        if new:
-            self._words += new
-            self._grow_table()
+        return stored
 
     def __len__(self) -> int:
         return self._connect().execute("SELECT COUNT(*) FROM documents").fetchone()[0]

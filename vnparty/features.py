@@ -7,6 +7,7 @@ lists always give the same columns in the same order.
 from __future__ import annotations
 
 import warnings
+from itertools import repeat
 from typing import Sequence
 
 import numpy as np
@@ -30,7 +31,7 @@ def check_tokens(tokens) -> tuple[list[list[str]], np.ndarray]:
                         "as preprocess() returns")
     tokens = list(tokens)
     for i, doc in enumerate(tokens):
-        if isinstance(doc, str) or not all(isinstance(t, str) for t in doc):
+        if isinstance(doc, str) or not all(map(isinstance, doc, repeat(str))):  # (no Python loop)
             raise TypeError(f"document {i} is not a list of str; pass token lists, not texts "
                             "(see vnparty.preprocess)")
     keep = np.array([i for i, doc in enumerate(tokens) if len(doc)], dtype=np.int64)
@@ -40,7 +41,8 @@ def check_tokens(tokens) -> tuple[list[list[str]], np.ndarray]:
     if len(keep) < len(tokens):
         warnings.warn(f"{len(tokens) - len(keep)} of {len(tokens)} token lists are empty and "
                       "were left out of the model", stacklevel=3)
-    return [list(tokens[i]) for i in keep], keep
+    kept = map(tokens.__getitem__, keep.tolist())  # (lists are not copied: nothing changes them)
+    return [doc if isinstance(doc, list) else list(doc) for doc in kept], keep
 
 
 def document_term_matrix(tokens: Sequence[Sequence[str]], *, min_df: float | int = 1,

@@ -20,6 +20,7 @@ import sys
 import warnings
 from typing import Iterable, Iterator
 
+import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 from tqdm import tqdm  # the plain bar: tqdm.auto warns on import in a notebook without ipywidgets
 
@@ -29,6 +30,7 @@ from .normalize import TONE_STYLES, normalize_text
 from .parallel import Failed, map_chunks, safely
 from .stopwords import Stopwords
 from .tokenization import segment_spans_many
+from .wordnumbers import NUMBER, WordNumbers, decode, document_frequencies
 
 __all__ = ["Preprocessor", "preprocess"]
 
@@ -185,6 +187,12 @@ class Preprocessor(TransformerMixin, BaseEstimator):
     def iter_candidates(self, texts: Iterable[str]) -> Iterator[list[str]]:
         """:meth:`candidates` of each text, in order, as a generator: texts are read, segmented
         (in parallel, from the cache where possible) and handed on chunk by chunk."""
+        for numbers, words in self._numbered(texts):
+            yield words.decode(numbers)
+
+    def _numbered(self, texts: Iterable[str]) -> Iterator[tuple[np.ndarray, WordNumbers]]:
+        """:meth:`iter_candidates`, each text's candidates as numbers into a table of words:
+        ``(numbers, words)`` pairs (the same ``words`` throughout a run; it grows)."""
         if isinstance(texts, str):
             raise TypeError("pass a list of texts, not one str (wrap it: [text])")
         self._check()
@@ -192,30 +200,34 @@ class Preprocessor(TransformerMixin, BaseEstimator):
         signature = self._signature() if cache is not None else None
         if cache is not None and signature is None:
             warnings.warn("the cache is not used: the segmenter has no cache_key attribute "
-                          "that says what its output depends on", stacklevel=2)
+                          "that says what its output depends on", stacklevel=3)
             cache = None
         self._failures, self._empty, position = [], 0, 0
         chunks = iter(lambda it=iter(texts): list(itertools.islice(it, self.chunk_size)), [])
         worker = copy.copy(self)  # what a worker needs: no client, no cache handle
         worker.client = worker.cache = None
         work = functools.partial(_candidates_of, worker)
+        local = WordNumbers() if cache is None else None
         try:
             prepare = functools.partial(_load_models, worker)
-            for chunk, found in self._from_cache(chunks, cache, signature, work, prepare):
+            for chunk, found in self._from_cache(chunks, cache, signature, work, prepare, local):
+                words = local if cache is None else cache.words
                 for text, result in zip(chunk, found):
                     if isinstance(result, Failed):
                         self._failures.append((position, result.error))
-                        result = []
+                        result = _NONE
                     elif isinstance(text, str) and not text.strip():
                         self._empty += 1
                     position += 1
-                    yield result
+                    yield result, words
         finally:
             if cache is not None:
                 cache.close()
 
-    def _from_cache(self, chunks, cache, signature, work, prepare):
-        """(chunk, results) pairs: cached results looked up, the rest computed and stored."""
+    def _from_cache(self, chunks, cache, signature, work, prepare, local):
+        """(chunk, results) pairs, each result the numbers of a text's candidates (or a
+        :class:`Failed`): cached results looked up, the rest computed and stored (numbered by
+        ``local`` when there is no cache)."""
         if cache is None:
             pairs = ((chunk, None) for chunk in chunks)
         else:
@@ -236,67 +248,87 @@ class Preprocessor(TransformerMixin, BaseEstimator):
         for results in computed:
             chunk, known = held.pop(0)
             if known is None:
-                yield chunk, results
+                yield chunk, [r if isinstance(r, Failed) else local.number(r) for r in results]
                 continue
             fresh = iter(results)
             merged = [known[i] if i in known else next(fresh) for i in range(len(chunk))]
-            cache.put_many((text_key(t, signature), r) for i, (t, r) in enumerate(zip(chunk, merged))
-                           if i not in known and not isinstance(r, Failed))
+            store = [i for i, r in enumerate(merged) if i not in known and not isinstance(r, Failed)]
+            numbers = cache.put_many((text_key(chunk[i], signature), merged[i]) for i in store)
+            for i, found in zip(store, numbers):
+                merged[i] = found
             yield chunk, merged
 
     @staticmethod
     def _lookup(chunks, cache, signature):
         for chunk in chunks:
             keys = [text_key(t, signature) if isinstance(t, str) else "" for t in chunk]
-            found = cache.get_many([k for k in keys if k])
+            found = cache.get_numbers_many([k for k in keys if k])
             yield chunk, {i: found[k] for i, k in enumerate(keys) if k in found}
 
-    def _all_candidates(self, texts) -> list[list[str]]:
+    def _all_numbered(self, texts) -> tuple[list[np.ndarray], np.ndarray]:
+        """Every text's candidates as numbers, and the table of words they index."""
         if isinstance(texts, str):
             raise TypeError("pass a list of texts, not one str (wrap it: [text])")
         total = len(texts) if hasattr(texts, "__len__") else None
         show = (total or 0) > PROGRESS_ABOVE if self.progress is None else self.progress
-        candidates = list(tqdm(self.iter_candidates(texts), total=total, disable=not show,
-                               desc="preprocess", unit="text"))
+        documents, words = [], WordNumbers()
+        for numbers, words in tqdm(self._numbered(texts), total=total, disable=not show,
+                                   desc="preprocess", unit="text"):
+            documents.append(numbers)
         if self._empty:
-            warnings.warn(f"{self._empty} of {len(candidates)} texts are empty or white space "
+            warnings.warn(f"{self._empty} of {len(documents)} texts are empty or white space "
                           "only; they give empty token lists", stacklevel=3)
         self.failed_ = list(self._failures)
         if self.failed_:
             named = "; ".join(f"#{i}: {e}" for i, e in self.failed_[:5])
-            warnings.warn(f"{len(self.failed_)} of {len(candidates)} texts failed and give empty "
+            warnings.warn(f"{len(self.failed_)} of {len(documents)} texts failed and give empty "
                           f"token lists ({named}{' …' if len(self.failed_) > 5 else ''}); the "
                           "rest were kept. See Preprocessor.failed_", stacklevel=3)
-        return candidates
+        return documents, words.table
 
     def _fit_candidates(self, candidates: list[list[str]]) -> "Preprocessor":
+        """:meth:`fit` on candidates already made (as :meth:`candidates` gives them)."""
+        words = WordNumbers()
+        return self._fit_numbered([words.number(c) for c in candidates], words.table)
+
+    def _fit_numbered(self, documents: list[np.ndarray], table: np.ndarray) -> "Preprocessor":
         lexicon = default_lexicon() if self.lexicon is None else self.lexicon
-        self.stopwords_ = self._base_stopwords().with_corpus(
-            candidates, max_df=self.max_df, min_documents=self.min_documents,
-            keep=lexicon.term_words())
-        self.n_documents_ = len(candidates)
+        frequency = document_frequencies(documents, len(table))
+        common = np.flatnonzero(frequency > self.max_df * len(documents))  # (the rest: no use)
+        self.stopwords_ = self._base_stopwords().with_frequencies(
+            dict(zip(table[common].tolist(), frequency[common].tolist())), len(documents),
+            max_df=self.max_df, min_documents=self.min_documents, keep=lexicon.term_words())
+        self.n_documents_ = len(documents)
         return self
+
+    def _features(self, documents: list[np.ndarray], table: np.ndarray) -> list[list[str]]:
+        stopwords = self.stopwords_
+        kept = np.fromiter((word is not None and word not in stopwords for word in table.tolist()),
+                           bool, len(table))
+        return decode(table, documents, kept)
 
     def fit(self, texts: Iterable[str], y=None) -> "Preprocessor":
         """Learn the corpus layer of stopwords (``stopwords_``) from ``texts``."""
         with _collector_paused():
-            return self._fit_candidates(self._all_candidates(texts))
+            return self._fit_numbered(*self._all_numbered(texts))
 
     def transform(self, texts: Iterable[str]) -> list[list[str]]:
         """Token lists of ``texts``, using the fitted stopwords."""
-        stopwords = getattr(self, "stopwords_", None)
-        if stopwords is None:
+        if getattr(self, "stopwords_", None) is None:
             raise RuntimeError("this Preprocessor is not fitted yet; call fit(texts) first, or "
                                "fit_transform(texts)")
         with _collector_paused():
-            return [stopwords.remove_from(c) for c in self._all_candidates(texts)]
+            return self._features(*self._all_numbered(texts))
 
     def fit_transform(self, texts: Iterable[str], y=None) -> list[list[str]]:
         """``fit`` and ``transform`` in one pass over the texts."""
         with _collector_paused():
-            candidates = self._all_candidates(texts)
-            self._fit_candidates(candidates)
-            return [self.stopwords_.remove_from(c) for c in candidates]
+            documents, table = self._all_numbered(texts)
+            self._fit_numbered(documents, table)
+            return self._features(documents, table)
+
+
+_NONE = np.empty(0, dtype=NUMBER)  # the numbers of a text that failed
 
 
 class _TokenForms(dict):

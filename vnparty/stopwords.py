@@ -15,7 +15,7 @@ from collections import Counter
 from functools import lru_cache
 from importlib import resources
 from itertools import filterfalse
-from typing import Iterable
+from typing import Iterable, Mapping
 
 import pandas as pd
 
@@ -47,6 +47,11 @@ def generic_stopwords(tone_style: str = "new") -> frozenset[str]:
     from stop_words import get_stop_words
 
     return frozenset(_canonical(w, tone_style) for w in get_stop_words("vietnamese"))
+
+
+def _check_max_df(max_df: float) -> None:
+    if not 0 < max_df <= 1:
+        raise ValueError(f"max_df must be in (0, 1], not {max_df}")
 
 
 class Stopwords:
@@ -90,12 +95,20 @@ class Stopwords:
         documents, except those in ``keep`` (the lexicon's terms, say). With fewer than
         ``min_documents`` documents the layer stays empty: document frequency means little on a
         handful of texts."""
-        if not 0 < max_df <= 1:
-            raise ValueError(f"max_df must be in (0, 1], not {max_df}")
+        _check_max_df(max_df)  # before the texts are read
         frequency, documents = Counter(), 0
         for tokens in token_lists:
             documents += 1
             frequency.update(set(tokens))
+        return self.with_frequencies(frequency, documents, max_df=max_df,
+                                     min_documents=min_documents, keep=keep)
+
+    def with_frequencies(self, frequency: Mapping[str, int], documents: int, *,
+                         max_df: float = 0.5, min_documents: int = 20,
+                         keep: Iterable[str] = ()) -> "Stopwords":
+        """:meth:`with_corpus` from document frequencies already counted: ``frequency[word]``
+        of the ``documents`` hold ``word`` (words missing from it count as in none)."""
+        _check_max_df(max_df)
         keep = frozenset(keep)
         corpus = ([w for w, n in frequency.items() if n > max_df * documents and w not in keep]
                   if documents >= min_documents else [])
