@@ -98,9 +98,11 @@ class SegmentCache:
         again, gets a new number."""
         rows = self._connection.execute("SELECT id, word, checksum FROM words WHERE id >= ? "
                                         "ORDER BY id", (len(self.words),)).fetchall()
-        damaged = 0
+        damaged, following = 0, len(self.words)
         for number, word, checksum in rows:
-            self._skip_to(number)
+            if number != following:  # (rows are missing before this one)
+                self._skip_to(number)
+            following = number + 1
             if not isinstance(word, str) or checksum != _word_checksum(number, word):
                 damaged += 1
                 self._unusable.add(number)
