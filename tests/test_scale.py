@@ -5,6 +5,7 @@ import re
 import sqlite3
 import warnings
 
+import numpy as np
 import pytest
 
 import vnparty
@@ -295,3 +296,8 @@ def test_cache_hands_out_word_numbers(tmp_path):
     found = other.get_numbers_many(["b", "a", "z"])
     assert {k: v.tolist() for k, v in found.items()} == {"a": [0, 1, 0], "b": [2, 1]}
     assert other.words.table[found["b"]].tolist() == ["chi_bộ", "viên"]
+    from vnparty.wordnumbers import Numbered
+
+    sent = Numbered(np.array([1, 0, 1], "<u4"), ["đảng", "cấp_ủy"])
+    assert cache.put_many([("c", sent)])[0].tolist() == [3, 0, 3]
+    assert cache.get_many(["c"]) == {"c": ["cấp_ủy", "đảng", "cấp_ủy"]}

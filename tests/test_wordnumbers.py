@@ -77,3 +77,26 @@ def test_decode_keeps_order_and_drops_what_is_not_kept():
     assert decode(words.table, numbered) == documents
     assert decode(words.table, numbered, keep) == [[w for w in d if w not in dropped]
                                                   for d in documents]
+
+
+def test_numbered_chunks_are_renumbered_into_the_table():
+    import pickle
+
+    from vnparty.wordnumbers import Numbered
+
+    documents = _documents(4, count=40)
+    chunk_words = WordNumbers()  # as a worker numbers its chunk
+    chunk = pickle.loads(pickle.dumps([Numbered(chunk_words.number(d), chunk_words.words)
+                                       for d in documents]))
+    assert all(item.words is chunk[0].words for item in chunk)  # one list, sent once
+    table = WordNumbers()
+    table.number(["đảng", documents[5][0]])  # words already numbered keep their numbers
+    numbered = [table.number(item) for item in chunk]
+    assert [table.decode(n) for n in numbered] == documents
+    assert [table.number(d).tolist() for d in documents] == [n.tolist() for n in numbered]
+    again = WordNumbers()
+    again.number(["đảng"])
+    again.number(chunk[0])
+    again.forget_from(1)  # a failed cache write: the chunk's numbers here are forgotten too
+    again.number(["khác"])
+    assert again.decode(again.number(chunk[3])) == documents[3]

@@ -21,7 +21,7 @@ from typing import Iterable
 
 import numpy as np
 
-from .wordnumbers import NUMBER, WordNumbers
+from .wordnumbers import NUMBER, Numbered, WordNumbers
 
 __all__ = ["SegmentCache", "text_key"]
 
@@ -158,9 +158,10 @@ class SegmentCache:
                                              [(k,) for k in damaged])
         return found
 
-    def put_many(self, entries: Iterable[tuple[str, list[str]]]) -> list[np.ndarray]:
+    def put_many(self, entries: Iterable[tuple[str, list[str] | Numbered]]) -> list[np.ndarray]:
         """Store ``(key, tokens)`` pairs in one transaction (all or nothing); return the tokens
-        of each as numbers into ``words.table``."""
+        of each as numbers into ``words.table``. Tokens are a list of words or a
+        :class:`~vnparty.wordnumbers.Numbered`."""
         entries = list(entries)
         if not entries:
             return []

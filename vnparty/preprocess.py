@@ -30,7 +30,7 @@ from .normalize import TONE_STYLES, normalize_text
 from .parallel import Failed, map_chunks, safely
 from .stopwords import Stopwords
 from .tokenization import segment_spans_many
-from .wordnumbers import NUMBER, WordNumbers, decode, document_frequencies
+from .wordnumbers import NUMBER, Numbered, WordNumbers, decode, document_frequencies
 
 __all__ = ["Preprocessor", "preprocess"]
 
@@ -364,13 +364,16 @@ def _load_models(preprocessor: Preprocessor) -> None:
 
 
 def _candidates_of(preprocessor: Preprocessor, texts: list) -> list:
-    """Worker task: candidates of each text, a :class:`Failed` where one raises (then the texts
-    are done again one by one, to tell which)."""
+    """Worker task: candidates of each text as a :class:`Numbered`, a :class:`Failed` where one
+    raises (then the texts are done again one by one, to tell which)."""
     with _collector_paused():
         try:
-            return preprocessor._candidates_many(texts)
+            found = preprocessor._candidates_many(texts)
         except Exception:  # noqa: BLE001 - found again, and reported, text by text
-            return safely(preprocessor.candidates, texts)
+            found = safely(preprocessor.candidates, texts)
+        words = WordNumbers()  # numbered here, in the worker (see Numbered)
+        return [r if isinstance(r, Failed) else Numbered(words.number(r), words.words)
+                for r in found]
 
 
 @contextlib.contextmanager

@@ -10,14 +10,23 @@ and back.
 
 from __future__ import annotations
 
-from typing import Iterable, Sequence
+from typing import Iterable, NamedTuple, Sequence
 
 import numpy as np
 import scipy.sparse as sp
 
-__all__ = ["WordNumbers", "document_frequencies", "decode"]
+__all__ = ["WordNumbers", "Numbered", "document_frequencies", "decode"]
 
 NUMBER = np.dtype("<u4")
+
+
+class Numbered(NamedTuple):
+    """A text's tokens as numbers into ``words``, a list that travels with them. The texts of a
+    chunk share one list, which pickle sends once: a worker process sends its results to the
+    parent this way, and the parent's work per token is then a numpy index, not a hash look-up."""
+
+    numbers: np.ndarray
+    words: list[str]
 
 
 class WordNumbers:
@@ -28,6 +37,7 @@ class WordNumbers:
         self.words: list[str | None] = []
         self.numbers: dict[str, int] = {}
         self._buffer = self._table = np.empty(0, dtype=object)
+        self._from = self._into = None  # the last Numbered's words, and their numbers here
 
     def __len__(self) -> int:
         return len(self.words)
@@ -38,8 +48,14 @@ class WordNumbers:
             self.numbers[word] = len(self.words)
         self.words.append(word)
 
-    def number(self, tokens: Sequence[str]) -> np.ndarray:
-        """The numbers of ``tokens``; words not seen before get the next numbers."""
+    def number(self, tokens: Sequence[str] | Numbered) -> np.ndarray:
+        """The numbers of ``tokens`` (a list of words, or a :class:`Numbered`); words not seen
+        before get the next numbers."""
+        if isinstance(tokens, Numbered):
+            if tokens.words is not self._from or len(tokens.words) != len(self._into):
+                self._into = self.number(tokens.words)  # once for a chunk's shared list
+                self._from = tokens.words
+            return self._into[tokens.numbers]
         numbers = self.numbers
         for word in dict.fromkeys(tokens):  # (dict.fromkeys: each new word once, in order)
             if word not in numbers:
@@ -52,6 +68,7 @@ class WordNumbers:
             if word is not None:
                 del self.numbers[word]
         del self.words[first:]
+        self._from = self._into = None
 
     @property
     def table(self) -> np.ndarray:
