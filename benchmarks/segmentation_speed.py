@@ -272,7 +272,9 @@ def main(argv=None) -> int:
         if cpus:
             os.sched_setaffinity(0, cpus)
         pool_runs = {"pyvi documents": [], "vnparty.segment": [], "preprocess": []}
-        for _ in range(args.repeats):
+        pyvi_one_core = []  # timed again within each repeat: the ratio to preprocess(n_jobs)
+        for _ in range(args.repeats):  # then compares runs a few seconds apart
+            pyvi_one_core.append(timed(pyvi_tokenize, texts)[0])
             pool_runs["pyvi documents"].append(timed_pool(_tokenize_one, texts, args.processes))
             pool_runs["vnparty.segment"].append(timed_pool(_segment_one, texts, args.processes))
             pool_runs["preprocess"].append(timed(
@@ -291,7 +293,13 @@ def main(argv=None) -> int:
             print(f"  {name} / pyvi documents: "
                   f"{pool['pyvi documents']['wall_s'] / pool[name]['wall_s']:.2f}× pyvi on "
                   f"{args.processes} processes, {one_core / pool[name]['wall_s']:.2f}× pyvi on one")
-        info["processes"] = {"count": args.processes, "results": pool}
+        ratios = [one / many for one, many in zip(pyvi_one_core, pool_runs["preprocess"])]
+        print(f"  preprocess(n_jobs={args.processes}) / pyvi documents on one core, in the same "
+              f"repeat: median {statistics.median(ratios):.2f}× "
+              f"({', '.join(f'{r:.2f}' for r in ratios)})")
+        info["processes"] = {"count": args.processes, "results": pool,
+                             "pyvi_one_core_runs": pyvi_one_core,
+                             "preprocess_vs_pyvi_one_core": ratios}
 
     info["results"] = results
     if args.json:
