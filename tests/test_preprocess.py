@@ -156,14 +156,15 @@ def test_token_form_cache_is_not_pickled():
     assert copy.candidates(text) == expected
 
 
-@pytest.mark.parametrize("cache", [False, True])
-def test_fit_and_transform_follow_the_stopword_rule_on_strings(tmp_path, cache):
-    # fit and transform count and remove on word numbers; the rule, on lists of strings, is
-    # Stopwords.with_corpus and remove_from
+@pytest.mark.parametrize("cache, n_jobs", [(False, 1), (True, 1), (True, 2)])
+def test_fit_and_transform_follow_the_stopword_rule_on_strings(tmp_path, cache, n_jobs):
+    # fit and transform count and remove on word numbers (workers send their own numbering);
+    # the rule, on lists of strings, is Stopwords.with_corpus and remove_from
     from vnparty import split_units
 
     texts = [u.text for u in split_units(load_articles())] + list(reference.vntc_texts(60))
-    params = {"progress": False, "max_df": 0.2, "cache": tmp_path / "c" if cache else None}
+    params = {"progress": False, "max_df": 0.2, "cache": tmp_path / "c" if cache else None,
+              "n_jobs": n_jobs, "chunk_size": 16}
     candidates = [Preprocessor().candidates(t) for t in texts]
     rule = Preprocessor()._base_stopwords().with_corpus(
         candidates[:-5], max_df=0.2, keep=default_lexicon().term_words())

@@ -301,3 +301,52 @@ def test_cache_hands_out_word_numbers(tmp_path):
     sent = Numbered(np.array([1, 0, 1], "<u4"), ["đảng", "cấp_ủy"])
     assert cache.put_many([("c", sent)])[0].tolist() == [3, 0, 3]
     assert cache.get_many(["c"]) == {"c": ["cấp_ủy", "đảng", "cấp_ủy"]}
+
+
+class _Interleaved:
+    """A cache connection that lets another process write just before the second of the two
+    reads that load the word table (its highest number, and the rows)."""
+
+    def __init__(self, connection, write):
+        self.connection, self.write, self.reads = connection, write, 0
+
+    def execute(self, sql, *args):
+        if "sqlite_sequence" in sql or "FROM words WHERE" in sql:
+            self.reads += 1
+            if self.reads == 2:
+                self.write()
+        return self.connection.execute(sql, *args)
+
+    def __getattr__(self, name):
+        return getattr(self.connection, name)
+
+    def __enter__(self):
+        return self.connection.__enter__()
+
+    def __exit__(self, *exc):
+        return self.connection.__exit__(*exc)
+
+
+def test_words_another_process_adds_while_the_table_loads_are_not_lost(tmp_path):
+    one, two = SegmentCache(tmp_path / "c.sqlite"), SegmentCache(tmp_path / "c.sqlite")
+    one._connect()
+    two.put_many([("k0", ["đảng"])])  # one reads this word when it meets k0 ...
+    one._connection = _Interleaved(one._connection, lambda: two.put_many(
+        [(f"two{i}", ["viên"]) for i in range(3)]))  # ... and two writes again meanwhile
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no entry or word taken for damaged
+        assert one.get_many(["k0"]) == {"k0": ["đảng"]}
+        assert one._connection.reads == 2
+        assert one.get_many(["two0"]) == {"two0": ["viên"]}
+    one.put_many([("one0", ["viên", "đảng"])])
+    with sqlite3.connect(tmp_path / "c.sqlite") as connection:
+        stored = [w for (w,) in connection.execute("SELECT word FROM words ORDER BY id")]
+    assert stored == ["đảng", "viên"]  # each word once
+
+
+def test_a_word_stored_under_two_numbers_counts_once_per_document():
+    # (a cache written before the race above was closed may hold a word twice)
+    table = np.array(["đảng", "viên", "viên"], dtype=object)
+    documents = [np.array([1, 0], "<u4")] * 12 + [np.array([2], "<u4")] * 12
+    fitted = Preprocessor(max_df=0.6)._fit_numbered(documents, table)
+    assert "viên" in fitted.stopwords_.corpus and "đảng" not in fitted.stopwords_.corpus

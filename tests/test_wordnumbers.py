@@ -33,7 +33,7 @@ def test_forgotten_words_get_their_numbers_again_and_unused_numbers_name_nothing
     words = WordNumbers()
     words.number(["đảng"])
     words.append(None)  # a number kept unused
-    table = words.table  # (grown before the change: must follow it)
+    table = words.table  # (taken before the changes below)
     assert words.number(["viên", "mới"]).tolist() == [2, 3]
     words.forget_from(2)
     assert words.table.tolist() == ["đảng", None] and "viên" not in words.numbers
@@ -100,3 +100,17 @@ def test_numbered_chunks_are_renumbered_into_the_table():
     again.forget_from(1)  # a failed cache write: the chunk's numbers here are forgotten too
     again.number(["khác"])
     assert again.decode(again.number(chunk[3])) == documents[3]
+
+
+def test_words_numbered_after_a_forget_reach_the_table():
+    words = WordNumbers()
+    words.number(["a", "b"])
+    assert words.table.tolist() == ["a", "b"]
+    words.forget_from(1)
+    words.number(["c"])
+    assert words.table.tolist() == ["a", "c"]
+
+
+def test_document_frequencies_refuse_numbers_beyond_the_table():
+    with pytest.raises(ValueError, match="size"):
+        document_frequencies([np.array([0, 5], "<u4")], 2)

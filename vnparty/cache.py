@@ -96,8 +96,14 @@ class SegmentCache:
         """Read the words added since the last read (by this or another process). A damaged word
         is left unusable: the entries that hold it are recomputed, and the word, if it comes
         again, gets a new number."""
-        rows = self._connection.execute("SELECT id, word, checksum FROM words WHERE id >= ? "
-                                        "ORDER BY id", (len(self.words),)).fetchall()
+        # the highest number first, then the rows up to it: a word another process commits
+        # between the two reads is left for the next read, not taken for a lost row
+        highest = self._connection.execute(
+            "SELECT seq FROM sqlite_sequence WHERE name = 'words'").fetchone()
+        highest = highest[0] if highest else -1
+        rows = self._connection.execute("SELECT id, word, checksum FROM words WHERE id >= ? AND "
+                                        "id <= ? ORDER BY id",
+                                        (len(self.words), highest)).fetchall()
         damaged, following = 0, len(self.words)
         for number, word, checksum in rows:
             if number != following:  # (rows are missing before this one)
@@ -108,9 +114,7 @@ class SegmentCache:
                 self._unusable.add(number)
                 word = None
             self.words.append(word)
-        highest = self._connection.execute(
-            "SELECT seq FROM sqlite_sequence WHERE name = 'words'").fetchone()
-        self._skip_to(highest[0] + 1 if highest else 0)  # the last rows may be lost
+        self._skip_to(highest + 1)  # the last rows may be lost
         if damaged:
             warnings.warn(f"{damaged} damaged words in the cache {self.path}: the entries that "
                           "hold them are recomputed", stacklevel=4)

@@ -31,7 +31,7 @@ def check_tokens(tokens) -> tuple[list[list[str]], np.ndarray]:
                         "as preprocess() returns")
     tokens = list(tokens)
     for i, doc in enumerate(tokens):
-        if isinstance(doc, str) or not all(map(isinstance, doc, repeat(str))):  # (no Python loop)
+        if isinstance(doc, str) or not all(map(isinstance, doc, repeat(str))):  # (a loop in C)
             raise TypeError(f"document {i} is not a list of str; pass token lists, not texts "
                             "(see vnparty.preprocess)")
     keep = np.array([i for i, doc in enumerate(tokens) if len(doc)], dtype=np.int64)
@@ -41,7 +41,7 @@ def check_tokens(tokens) -> tuple[list[list[str]], np.ndarray]:
     if len(keep) < len(tokens):
         warnings.warn(f"{len(tokens) - len(keep)} of {len(tokens)} token lists are empty and "
                       "were left out of the model", stacklevel=3)
-    kept = map(tokens.__getitem__, keep.tolist())  # (lists are not copied: nothing changes them)
+    kept = map(tokens.__getitem__, keep.tolist())  # (lists are not copied: callers only read)
     return [doc if isinstance(doc, list) else list(doc) for doc in kept], keep
 
 

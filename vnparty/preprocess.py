@@ -18,6 +18,7 @@ import itertools
 import json
 import sys
 import warnings
+from collections import Counter
 from typing import Iterable, Iterator
 
 import numpy as np
@@ -271,7 +272,7 @@ class Preprocessor(TransformerMixin, BaseEstimator):
             raise TypeError("pass a list of texts, not one str (wrap it: [text])")
         total = len(texts) if hasattr(texts, "__len__") else None
         show = (total or 0) > PROGRESS_ABOVE if self.progress is None else self.progress
-        documents, words = [], WordNumbers()
+        documents, words = [], WordNumbers()  # (an empty table when there are no texts)
         for numbers, words in tqdm(self._numbered(texts), total=total, disable=not show,
                                    desc="preprocess", unit="text"):
             documents.append(numbers)
@@ -294,10 +295,13 @@ class Preprocessor(TransformerMixin, BaseEstimator):
     def _fit_numbered(self, documents: list[np.ndarray], table: np.ndarray) -> "Preprocessor":
         lexicon = default_lexicon() if self.lexicon is None else self.lexicon
         frequency = document_frequencies(documents, len(table))
-        common = np.flatnonzero(frequency > self.max_df * len(documents))  # (the rest: no use)
+        present = np.flatnonzero(frequency)
+        by_word = Counter()  # added up by word: a cache shared by processes may hold a word under
+        for word, count in zip(table[present].tolist(), frequency[present].tolist()):  # two
+            by_word[word] += count  # numbers (a text's tokens use one number for each word)
         self.stopwords_ = self._base_stopwords().with_frequencies(
-            dict(zip(table[common].tolist(), frequency[common].tolist())), len(documents),
-            max_df=self.max_df, min_documents=self.min_documents, keep=lexicon.term_words())
+            by_word, len(documents), max_df=self.max_df, min_documents=self.min_documents,
+            keep=lexicon.term_words())
         self.n_documents_ = len(documents)
         return self
 

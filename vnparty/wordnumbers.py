@@ -68,6 +68,7 @@ class WordNumbers:
             if word is not None:
                 del self.numbers[word]
         del self.words[first:]
+        self._table = self._table[:first]  # (so the new words' slots are written again)
         self._from = self._into = None
 
     @property
@@ -95,6 +96,8 @@ def document_frequencies(documents: Iterable[np.ndarray], size: int) -> np.ndarr
     starts = np.zeros(len(documents) + 1, np.int64)
     np.cumsum(lengths, out=starts[1:])
     flat = np.concatenate(documents) if documents else np.empty(0, NUMBER)
+    if len(flat) and flat.max() >= size:
+        raise ValueError(f"a document holds a number >= size ({size}); pass the table's length")
     # one row per document; scipy sorts each row and merges repeated numbers in C++ (bool
     # values: merged, they stay True, where a narrow count could wrap round to 0)
     rows = sp.csr_matrix((np.ones(len(flat), bool), flat, starts),
