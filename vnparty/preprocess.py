@@ -50,7 +50,9 @@ class Preprocessor(TransformerMixin, BaseEstimator):
     segmenter : callable, optional
         A word segmenter (see :mod:`vnparty.segmenters`); pyvi by default.
     stopwords : Stopwords, optional
-        Generic, protected and domain layers; the bundled ones by default.
+        Generic, protected and domain layers; the bundled ones by default. ``fit`` adds the
+        corpus layer with :meth:`Stopwords.with_frequencies`, and words ``in`` the result are
+        removed.
     expand_abbreviations : bool
         Turn "KT-XH", "BTV" … into the words they stand for, so both spellings count as one.
     drop_punctuation : bool
