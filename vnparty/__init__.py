@@ -15,6 +15,7 @@ from .lexicon import Lexicon, default_lexicon, document_references, is_number, p
 from .normalize import normalize_text, normalize_tone_marks
 from .preprocess import Preprocessor, preprocess
 from .stopwords import Stopwords
+from .streamed import StreamedCorpus
 from .tokenization import segment, segment_spans
 
 __version__ = "0.1.0"
@@ -23,7 +24,7 @@ __all__ = [
     "Article", "Unit", "bundled_data_path", "load_articles", "read_articles", "iter_articles", "split_units",
     "normalize_text", "normalize_tone_marks", "segment", "segment_spans",
     "Lexicon", "default_lexicon", "document_references", "parse_number", "is_number",
-    "Stopwords", "Preprocessor", "preprocess", "TopicModel", "fit_lda", "fit_nmf",
+    "Stopwords", "Preprocessor", "preprocess", "StreamedCorpus", "TopicModel", "fit_lda", "fit_nmf",
     "LdaTopics", "NmfTopics", "MEASURES", "coherence", "coherence_per_topic", "perplexity", "select_k", "stability",
     "topic_diversity", "topic_labels", "topic_table", "unit_frame", "representative_units",
     "prevalence", "article_shares", "align_models", "__version__",

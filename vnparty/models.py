@@ -285,7 +285,9 @@ def fit_lda(tokens, k: int, seed: int = 0, backend: str = "gensim", **params) ->
     but, as gensim's parallel updates interleave, not bit-for-bit reproducible) or ``"sklearn"`` (LatentDirichletAllocation; max_iter, alpha, eta,
     learning_method, batch_size). ``alpha`` and ``eta`` are symmetric priors, ``1/k`` by default.
     Vocabulary: min_df (``"auto"`` by default, see :func:`auto_min_df`), max_df, max_features.
-    Unknown parameters raise ``TypeError``.
+    Unknown parameters raise ``TypeError``. ``tokens`` may also be a
+    :class:`~vnparty.streamed.StreamedCorpus` (gensim only; its vocabulary was set when it was
+    written): gensim then trains from disk, for corpora larger than memory.
 
     Examples
     --------
@@ -296,17 +298,17 @@ def fit_lda(tokens, k: int, seed: int = 0, backend: str = "gensim", **params) ->
     defaults = {"gensim": _LDA_GENSIM, "sklearn": _LDA_SKLEARN}
     if backend not in defaults:
         raise ValueError(f"backend must be 'gensim' or 'sklearn', not {backend!r}")
+    from .streamed import StreamedCorpus
+
+    if isinstance(tokens, StreamedCorpus):
+        return _fit_lda_streamed(tokens, k, seed, backend, params)
     vocabulary_params, backend_params = _split_params(params, defaults[backend], "fit_lda")
     seed = _check_seed(seed)
     docs, index = check_tokens(tokens)
     k = _check_k(k, len(docs))
     vocabulary_params = _vocabulary_params(vocabulary_params, len(docs))
     counts, vocabulary = document_term_matrix(docs, **vocabulary_params)
-    alpha = 1.0 / k if backend_params["alpha"] is None else float(backend_params["alpha"])
-    eta = 1.0 / k if backend_params["eta"] is None else float(backend_params["eta"])
-    if alpha <= 0 or eta <= 0:
-        raise ValueError("alpha and eta must be positive numbers")
-    backend_params.update(alpha=alpha, eta=eta)
+    alpha = _priors(backend_params, k)
     if backend == "gensim":
         weights = _gensim_lda(counts, vocabulary, k, seed, backend_params)
     else:
@@ -318,10 +320,46 @@ def fit_lda(tokens, k: int, seed: int = 0, backend: str = "gensim", **params) ->
                       params={"k": k, **vocabulary_params, **backend_params})
 
 
+def _priors(p: dict, k: int) -> float:
+    """Resolve alpha and eta in ``p`` (1/k when None); return alpha."""
+    alpha = 1.0 / k if p["alpha"] is None else float(p["alpha"])
+    eta = 1.0 / k if p["eta"] is None else float(p["eta"])
+    if alpha <= 0 or eta <= 0:
+        raise ValueError("alpha and eta must be positive numbers")
+    p.update(alpha=alpha, eta=eta)
+    return alpha
+
+
+def _fit_lda_streamed(corpus, k, seed, backend, params) -> TopicModel:
+    """:func:`fit_lda` from a :class:`~vnparty.streamed.StreamedCorpus`: gensim reads the file
+    a chunk at a time, and so do the document-topic shares."""
+    if backend != "gensim":
+        raise ValueError("a StreamedCorpus is trained with backend='gensim' (scikit-learn "
+                         "needs the whole matrix in memory)")
+    _, p = _split_params(params, _LDA_GENSIM, "fit_lda")
+    if set(params) & set(_VOCABULARY):
+        raise TypeError(f"{', '.join(sorted(set(params) & set(_VOCABULARY)))}: the vocabulary "
+                        "of a StreamedCorpus "
+                        "is set when it is written (StreamedCorpus.write(..., min_df=, max_df=))")
+    seed = _check_seed(seed)
+    k = _check_k(k, len(corpus))
+    alpha = _priors(p, k)
+    weights = _gensim_lda(corpus, corpus.vocabulary, k, seed, p)
+    doc_topic = np.vstack([lda_doc_topic(chunk, weights, alpha)
+                           for chunk in corpus.chunks(p["chunksize"])])
+    return TopicModel(kind="lda", backend="gensim", vocabulary=list(corpus.vocabulary),
+                      topic_word=_normalise_rows(weights), doc_topic=doc_topic,
+                      doc_index=corpus.doc_index, weights=weights, seed=seed,
+                      params={"k": k, **corpus.params, "max_features": None, **p})
+
+
 def _gensim_lda(counts, vocabulary, k, seed, p) -> np.ndarray:
+    """LDA's topic-word weights from gensim; ``counts`` a count matrix, or a corpus gensim can
+    iterate (a StreamedCorpus)."""
     from gensim.models import LdaModel, LdaMulticore
 
-    common = dict(corpus=to_gensim_corpus(counts), id2word=dict(enumerate(vocabulary)),
+    corpus = to_gensim_corpus(counts) if sp.issparse(counts) else counts
+    common = dict(corpus=corpus, id2word=dict(enumerate(vocabulary)),
                   num_topics=k, random_state=np.random.RandomState(seed), passes=p["passes"],
                   iterations=p["iterations"], chunksize=p["chunksize"], alpha=p["alpha"],
                   eta=p["eta"], decay=p["decay"], offset=p["offset"],

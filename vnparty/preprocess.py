@@ -268,25 +268,39 @@ class Preprocessor(TransformerMixin, BaseEstimator):
             found = cache.get_numbers_many([k for k in keys if k])
             yield chunk, {i: found[k] for i, k in enumerate(keys) if k in found}
 
-    def _all_numbered(self, texts) -> tuple[list[np.ndarray], np.ndarray]:
-        """Every text's candidates as numbers, and the table of words they index."""
+    def _batches(self, texts, size: int) -> Iterator[tuple[list[np.ndarray], WordNumbers]]:
+        """Every text's candidates as numbers, ``size`` texts at a time, with the table of words
+        they index (at least one batch, maybe empty); then the warnings about empty and failed
+        texts."""
         if isinstance(texts, str):
             raise TypeError("pass a list of texts, not one str (wrap it: [text])")
         total = len(texts) if hasattr(texts, "__len__") else None
         show = (total or 0) > PROGRESS_ABOVE if self.progress is None else self.progress
-        documents, words = [], WordNumbers()  # (an empty table when there are no texts)
+        batch, words, count = [], WordNumbers(), 0  # (an empty table when there are no texts)
         for numbers, words in tqdm(self._numbered(texts), total=total, disable=not show,
                                    desc="preprocess", unit="text"):
-            documents.append(numbers)
+            batch.append(numbers)
+            count += 1
+            if len(batch) == size:
+                yield batch, words
+                batch = []
+        if batch or not count:
+            yield batch, words
         if self._empty:
-            warnings.warn(f"{self._empty} of {len(documents)} texts are empty or white space "
-                          "only; they give empty token lists", stacklevel=3)
+            warnings.warn(f"{self._empty} of {count} texts are empty or white space only; they "
+                          "give empty token lists", stacklevel=3)
         self.failed_ = list(self._failures)
         if self.failed_:
             named = "; ".join(f"#{i}: {e}" for i, e in self.failed_[:5])
-            warnings.warn(f"{len(self.failed_)} of {len(documents)} texts failed and give empty "
-                          f"token lists ({named}{' …' if len(self.failed_) > 5 else ''}); the "
-                          "rest were kept. See Preprocessor.failed_", stacklevel=3)
+            warnings.warn(f"{len(self.failed_)} of {count} texts failed and give empty token "
+                          f"lists ({named}{' …' if len(self.failed_) > 5 else ''}); the rest "
+                          "were kept. See Preprocessor.failed_", stacklevel=3)
+
+    def _all_numbered(self, texts) -> tuple[list[np.ndarray], np.ndarray]:
+        """Every text's candidates as numbers, and the table of words they index."""
+        documents = []
+        for batch, words in self._batches(texts, _BATCH):
+            documents += batch
         return documents, words.table
 
     def _fit_candidates(self, candidates: list[list[str]]) -> "Preprocessor":
@@ -295,36 +309,64 @@ class Preprocessor(TransformerMixin, BaseEstimator):
         return self._fit_numbered([words.number(c) for c in candidates], words.table)
 
     def _fit_numbered(self, documents: list[np.ndarray], table: np.ndarray) -> "Preprocessor":
+        return self._fit_frequencies(document_frequencies(documents, len(table)),
+                                     len(documents), table)
+
+    def _fit_frequencies(self, frequency: np.ndarray, n_documents: int,
+                         table: np.ndarray) -> "Preprocessor":
         lexicon = default_lexicon() if self.lexicon is None else self.lexicon
-        frequency = document_frequencies(documents, len(table))
         present = np.flatnonzero(frequency)
         by_word = Counter()  # added up by word: a cache shared by processes may hold a word under
         for word, count in zip(table[present].tolist(), frequency[present].tolist()):  # two
             by_word[word] += count  # numbers (a text's tokens use one number for each word)
         self.stopwords_ = self._base_stopwords().with_frequencies(
-            by_word, len(documents), max_df=self.max_df, min_documents=self.min_documents,
+            by_word, n_documents, max_df=self.max_df, min_documents=self.min_documents,
             keep=lexicon.term_words())
-        self.n_documents_ = len(documents)
+        self.n_documents_ = n_documents
         return self
 
-    def _features(self, documents: list[np.ndarray], table: np.ndarray) -> list[list[str]]:
+    def _kept(self, table: np.ndarray, known: np.ndarray | None = None) -> np.ndarray:
+        """For each word of ``table``: not a stopword? (``known``: the answer for its start)"""
+        known = np.zeros(0, bool) if known is None else known
         stopwords = self.stopwords_
-        kept = np.fromiter((word is not None and word not in stopwords for word in table.tolist()),
-                           bool, len(table))
-        return decode(table, documents, kept)
+        new = (word is not None and word not in stopwords for word in table[len(known):].tolist())
+        return np.concatenate([known, np.fromiter(new, bool, len(table) - len(known))])
+
+    def _features(self, documents: list[np.ndarray], table: np.ndarray) -> list[list[str]]:
+        return decode(table, documents, self._kept(table))
 
     def fit(self, texts: Iterable[str], y=None) -> "Preprocessor":
-        """Learn the corpus layer of stopwords (``stopwords_``) from ``texts``."""
+        """Learn the corpus layer of stopwords (``stopwords_``) from ``texts``. The texts are
+        read once and counted a batch at a time: memory is bounded by the vocabulary and the
+        batch, not by the corpus."""
+        frequency, count = np.zeros(0, np.int64), 0
         with _collector_paused():
-            return self._fit_numbered(*self._all_numbered(texts))
+            for batch, words in self._batches(texts, _BATCH):
+                counted = document_frequencies(batch, len(words))
+                counted[:len(frequency)] += frequency
+                frequency, count = counted, count + len(batch)
+            return self._fit_frequencies(frequency, count, words.table)
 
-    def transform(self, texts: Iterable[str]) -> list[list[str]]:
-        """Token lists of ``texts``, using the fitted stopwords."""
+    def _check_fitted(self) -> None:
         if getattr(self, "stopwords_", None) is None:
             raise RuntimeError("this Preprocessor is not fitted yet; call fit(texts) first, or "
                                "fit_transform(texts)")
+
+    def transform(self, texts: Iterable[str]) -> list[list[str]]:
+        """Token lists of ``texts``, using the fitted stopwords."""
+        self._check_fitted()
         with _collector_paused():
             return self._features(*self._all_numbered(texts))
+
+    def iter_transform(self, texts: Iterable[str]) -> Iterator[list[str]]:
+        """:meth:`transform` as a generator: token lists one by one, the texts read a chunk at a
+        time, so a corpus larger than memory can go to :meth:`vnparty.StreamedCorpus.write`.
+        ``failed_`` is set when the last text is done."""
+        self._check_fitted()
+        kept = None
+        for batch, words in self._batches(texts, self.chunk_size):
+            kept = self._kept(words.table, kept)
+            yield from decode(words.table, batch, kept)
 
     def fit_transform(self, texts: Iterable[str], y=None) -> list[list[str]]:
         """``fit`` and ``transform`` in one pass over the texts."""
@@ -335,6 +377,7 @@ class Preprocessor(TransformerMixin, BaseEstimator):
 
 
 _NONE = np.empty(0, dtype=NUMBER)  # the numbers of a text that failed
+_BATCH = 4096  # texts whose candidates fit counts at once
 
 
 class _TokenForms(dict):

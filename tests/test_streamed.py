@@ -1,0 +1,90 @@
+"""A bag-of-words corpus on disk, and LDA trained from it, against the in-memory path."""
+
+import os
+
+import numpy as np
+import pytest
+
+from vnparty import Preprocessor, StreamedCorpus, fit_lda, load_articles, split_units
+from vnparty.features import document_term_matrix
+
+
+@pytest.fixture(scope="module")
+def texts():
+    return [u.text for u in split_units(load_articles())]
+
+
+@pytest.fixture(scope="module")
+def features(texts):
+    return Preprocessor(progress=False).fit_transform(texts)
+
+
+@pytest.fixture(scope="module")
+def tokens(features):
+    return features[:3] + [[]] + features[3:] + [[]]  # empty lists are left out, and counted
+
+
+def test_counts_and_vocabulary_as_in_memory(tmp_path, tokens):
+    corpus = StreamedCorpus.write(iter(tokens), tmp_path / "c", min_df=2, max_df=0.5)
+    kept = [t for t in tokens if t]
+    matrix, vocabulary = document_term_matrix(kept, min_df=2, max_df=0.5)
+    assert corpus.vocabulary == vocabulary and len(corpus) == len(kept)
+    assert corpus.n_documents == len(tokens)
+    assert corpus.doc_index.tolist() == [i for i, t in enumerate(tokens) if t]
+    chunks = list(corpus.chunks(7))
+    assert [c.shape[0] for c in chunks][:-1] == [7] * (len(chunks) - 1)
+    streamed = np.vstack([c.toarray() for c in chunks])
+    assert streamed.dtype == matrix.dtype and np.array_equal(streamed, matrix.toarray())
+    again = StreamedCorpus(tmp_path / "c")
+    assert again.vocabulary == vocabulary and again.params == {"min_df": 2, "max_df": 0.5}
+
+
+def test_lda_from_disk_as_in_memory(tmp_path, tokens):
+    corpus = StreamedCorpus.write(tokens, tmp_path / "c", min_df=2)
+    streamed = fit_lda(corpus, 4, seed=3, passes=3, chunksize=16)
+    with pytest.warns(UserWarning, match="2 of 48 token lists are empty"):
+        memory = fit_lda(tokens, 4, seed=3, passes=3, chunksize=16, min_df=2)
+    assert streamed.vocabulary == memory.vocabulary
+    assert streamed.doc_index.tolist() == memory.doc_index.tolist()
+    # the same model up to rounding: only the order a document's words are summed in differs
+    np.testing.assert_allclose(streamed.topic_word, memory.topic_word, rtol=1e-6, atol=1e-12)
+    np.testing.assert_allclose(streamed.doc_topic, memory.doc_topic, rtol=1e-6, atol=1e-9)
+    again = fit_lda(StreamedCorpus(tmp_path / "c"), 4, seed=3, passes=3, chunksize=16)
+    assert np.array_equal(again.topic_word, streamed.topic_word)  # same file, same numbers
+    assert np.array_equal(again.doc_topic, streamed.doc_topic)
+    assert streamed.params["min_df"] == 2 and streamed.params["passes"] == 3
+
+
+def test_preprocessor_streams_into_a_corpus(tmp_path, texts, features):
+    pre = Preprocessor(progress=False, chunk_size=5).fit(iter(texts))  # (fit counts in batches)
+    streamed = list(pre.iter_transform(iter(texts)))
+    assert streamed == features == pre.transform(texts)
+    corpus = StreamedCorpus.write(pre.iter_transform(iter(texts)), tmp_path / "c")
+    assert len(corpus) == len(texts) and pre.failed_ == []
+
+
+def test_bad_input_leaves_nothing_behind(tmp_path, tokens):
+    def breaks():
+        yield from tokens[:5]
+        raise OSError("disk gone")
+
+    with pytest.raises(OSError, match="disk gone"):
+        StreamedCorpus.write(breaks(), tmp_path / "c")
+    assert os.listdir(tmp_path) == []  # neither the corpus nor its scratch folder
+    with pytest.raises(TypeError, match="document 1 is not a list of str"):
+        StreamedCorpus.write([["đảng"], "một văn bản"], tmp_path / "c")
+    with pytest.raises(ValueError, match="every token list is empty"):
+        StreamedCorpus.write([[], []], tmp_path / "c")
+    with pytest.raises(ValueError, match="no word is left"):
+        StreamedCorpus.write(tokens, tmp_path / "c", min_df=1000)
+    assert os.listdir(tmp_path) == []
+    StreamedCorpus.write(tokens, tmp_path / "c")
+    with pytest.raises(FileExistsError, match="new folder"):
+        StreamedCorpus.write(tokens, tmp_path / "c")
+    with pytest.raises(ValueError, match="not a corpus written by StreamedCorpus"):
+        StreamedCorpus(tmp_path)
+    corpus = StreamedCorpus(tmp_path / "c")
+    with pytest.raises(TypeError, match="min_df: the vocabulary of a StreamedCorpus"):
+        fit_lda(corpus, 3, min_df=2)
+    with pytest.raises(ValueError, match="backend='gensim'"):
+        fit_lda(corpus, 3, backend="sklearn")
