@@ -16,6 +16,7 @@ import json
 import os
 import shutil
 import tempfile
+from itertools import repeat
 from numbers import Integral
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -115,7 +116,7 @@ def _first_pass(token_lists, scratch: Path):
     words, frequency, kept, position = WordNumbers(), np.zeros(0, np.int64), [], -1
     with open(scratch, "wb") as out:
         for position, tokens in enumerate(token_lists):
-            if isinstance(tokens, str) or not all(isinstance(t, str) for t in tokens):
+            if isinstance(tokens, str) or not all(map(isinstance, tokens, repeat(str))):
                 raise TypeError(f"document {position} is not a list of str; pass token lists, "
                                 "not texts (see vnparty.preprocess)")
             if not len(tokens):
