@@ -1,12 +1,20 @@
 """A bag-of-words corpus on disk, and LDA trained from it, against the in-memory path."""
 
 import os
+import warnings
 
 import numpy as np
 import pytest
 
 from vnparty import Preprocessor, StreamedCorpus, fit_lda, load_articles, split_units
 from vnparty.features import document_term_matrix
+from vnparty.models import auto_min_df
+
+
+def _write(tokens, path, **params):
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", r"\d+ of \d+ token lists are empty")
+        return StreamedCorpus.write(tokens, path, **params)
 
 
 @pytest.fixture(scope="module")
@@ -25,7 +33,8 @@ def tokens(features):
 
 
 def test_counts_and_vocabulary_as_in_memory(tmp_path, tokens):
-    corpus = StreamedCorpus.write(iter(tokens), tmp_path / "c", min_df=2, max_df=0.5)
+    with pytest.warns(UserWarning, match="2 of 48 token lists are empty and were left out"):
+        corpus = StreamedCorpus.write(iter(tokens), tmp_path / "c", min_df=2, max_df=0.5)
     kept = [t for t in tokens if t]
     matrix, vocabulary = document_term_matrix(kept, min_df=2, max_df=0.5)
     assert corpus.vocabulary == vocabulary and len(corpus) == len(kept)
@@ -40,7 +49,7 @@ def test_counts_and_vocabulary_as_in_memory(tmp_path, tokens):
 
 
 def test_lda_from_disk_as_in_memory(tmp_path, tokens):
-    corpus = StreamedCorpus.write(tokens, tmp_path / "c", min_df=2)
+    corpus = _write(tokens, tmp_path / "c", min_df=2)
     streamed = fit_lda(corpus, 4, seed=3, passes=3, chunksize=16)
     with pytest.warns(UserWarning, match="2 of 48 token lists are empty"):
         memory = fit_lda(tokens, 4, seed=3, passes=3, chunksize=16, min_df=2)
@@ -55,12 +64,49 @@ def test_lda_from_disk_as_in_memory(tmp_path, tokens):
     assert streamed.params["min_df"] == 2 and streamed.params["passes"] == 3
 
 
-def test_preprocessor_streams_into_a_corpus(tmp_path, texts, features):
-    pre = Preprocessor(progress=False, chunk_size=5).fit(iter(texts))  # (fit counts in batches)
+def test_preprocessor_streams_into_a_corpus(tmp_path, texts, features, monkeypatch):
+    import importlib
+
+    monkeypatch.setattr(importlib.import_module("vnparty.preprocess"), "_BATCH", 5)
+    pre = Preprocessor(progress=False, chunk_size=5).fit(iter(texts))  # counted 5 at a time
+    assert pre.stopwords_.corpus == Preprocessor().fit(texts).stopwords_.corpus
+    assert pre.n_documents_ == len(texts)
     streamed = list(pre.iter_transform(iter(texts)))
     assert streamed == features == pre.transform(texts)
     corpus = StreamedCorpus.write(pre.iter_transform(iter(texts)), tmp_path / "c")
-    assert len(corpus) == len(texts) and pre.failed_ == []
+    assert len(corpus) == len(texts)
+    with pytest.warns(UserWarning, match=r"1 of 3 texts are empty"):
+        assert list(pre.iter_transform(["", texts[0], "Và"])) == [[], features[0], []]
+
+
+def test_defaults_and_documents_left_empty_by_the_vocabulary(tmp_path, tokens):
+    corpus = _write(tokens, tmp_path / "a")  # min_df "auto", as fit_lda
+    kept = [t for t in tokens if t]
+    assert corpus.vocabulary == document_term_matrix(kept, min_df=auto_min_df(len(kept)))[1]
+    rare = tokens + [["một_lần"], ["hai_lần", "một_lần_nữa"]]  # emptied by min_df=2, last too
+    corpus = _write(rare, tmp_path / "b", min_df=2)
+    assert len(corpus) == len(kept) + 2 and corpus.doc_index[-1] == len(rare) - 1
+    rows = np.vstack([c.toarray() for c in corpus.chunks(1000)])
+    assert rows.shape[0] == len(corpus) and not rows[-2:].any()
+    matrix, vocabulary = document_term_matrix([t for t in rare if t], min_df=2)
+    assert corpus.vocabulary == vocabulary and np.array_equal(rows, matrix.toarray())
+    model = fit_lda(corpus, 3, seed=0, passes=1, workers=2)  # LdaMulticore reads it too
+    assert model.doc_topic.shape == (len(corpus), 3)
+
+
+def test_a_damaged_corpus_is_refused(tmp_path, tokens):
+    _write(tokens, tmp_path / "c", min_df=2)
+    matrix = tmp_path / "c" / "corpus.mm"
+    lines = matrix.read_bytes().splitlines(keepends=True)
+    matrix.write_bytes(b"".join(lines[:len(lines) // 2]))  # cut at a line's end
+    with pytest.raises(ValueError, match="not a sound corpus.*bytes"):
+        StreamedCorpus(tmp_path / "c")
+    matrix.unlink()
+    with pytest.raises(ValueError, match="not a sound corpus.*corpus.mm"):
+        StreamedCorpus(tmp_path / "c")
+    (tmp_path / "c" / "meta.json").write_text("[]")
+    with pytest.raises(ValueError, match="not a sound corpus"):
+        StreamedCorpus(tmp_path / "c")
 
 
 def test_bad_input_leaves_nothing_behind(tmp_path, tokens):
@@ -70,18 +116,21 @@ def test_bad_input_leaves_nothing_behind(tmp_path, tokens):
 
     with pytest.raises(OSError, match="disk gone"):
         StreamedCorpus.write(breaks(), tmp_path / "c")
+    for name, value in [("min_df", 0), ("max_df", 2.0), ("min_df", "2"), ("max_df", "auto")]:
+        with pytest.raises(ValueError, match=f"{name} must be"):
+            StreamedCorpus.write(tokens, tmp_path / "c", **{name: value})
     assert os.listdir(tmp_path) == []  # neither the corpus nor its scratch folder
     with pytest.raises(TypeError, match="document 1 is not a list of str"):
         StreamedCorpus.write([["đảng"], "một văn bản"], tmp_path / "c")
     with pytest.raises(ValueError, match="every token list is empty"):
         StreamedCorpus.write([[], []], tmp_path / "c")
     with pytest.raises(ValueError, match="no word is left"):
-        StreamedCorpus.write(tokens, tmp_path / "c", min_df=1000)
+        _write(tokens, tmp_path / "c", min_df=1000)
     assert os.listdir(tmp_path) == []
-    StreamedCorpus.write(tokens, tmp_path / "c")
+    _write(tokens, tmp_path / "c")
     with pytest.raises(FileExistsError, match="new folder"):
         StreamedCorpus.write(tokens, tmp_path / "c")
-    with pytest.raises(ValueError, match="not a corpus written by StreamedCorpus"):
+    with pytest.raises(ValueError, match="not a sound corpus written by StreamedCorpus"):
         StreamedCorpus(tmp_path)
     corpus = StreamedCorpus(tmp_path / "c")
     with pytest.raises(TypeError, match="min_df: the vocabulary of a StreamedCorpus"):

@@ -345,8 +345,10 @@ def _fit_lda_streamed(corpus, k, seed, backend, params) -> TopicModel:
     k = _check_k(k, len(corpus))
     alpha = _priors(p, k)
     weights = _gensim_lda(corpus, corpus.vocabulary, k, seed, p)
-    doc_topic = np.vstack([lda_doc_topic(chunk, weights, alpha)
-                           for chunk in corpus.chunks(p["chunksize"])])
+    doc_topic, row = np.empty((len(corpus), k)), 0
+    for chunk in corpus.chunks(p["chunksize"]):
+        doc_topic[row:row + chunk.shape[0]] = lda_doc_topic(chunk, weights, alpha)
+        row += chunk.shape[0]
     return TopicModel(kind="lda", backend="gensim", vocabulary=list(corpus.vocabulary),
                       topic_word=_normalise_rows(weights), doc_topic=doc_topic,
                       doc_index=corpus.doc_index, weights=weights, seed=seed,

@@ -268,10 +268,11 @@ class Preprocessor(TransformerMixin, BaseEstimator):
             found = cache.get_numbers_many([k for k in keys if k])
             yield chunk, {i: found[k] for i, k in enumerate(keys) if k in found}
 
-    def _batches(self, texts, size: int) -> Iterator[tuple[list[np.ndarray], WordNumbers]]:
+    def _batches(self, texts, size: int,
+                 stacklevel: int = 3) -> Iterator[tuple[list[np.ndarray], WordNumbers]]:
         """Every text's candidates as numbers, ``size`` texts at a time, with the table of words
         they index (at least one batch, maybe empty); then the warnings about empty and failed
-        texts."""
+        texts (``stacklevel``: where they point, from here)."""
         if isinstance(texts, str):
             raise TypeError("pass a list of texts, not one str (wrap it: [text])")
         total = len(texts) if hasattr(texts, "__len__") else None
@@ -288,18 +289,19 @@ class Preprocessor(TransformerMixin, BaseEstimator):
             yield batch, words
         if self._empty:
             warnings.warn(f"{self._empty} of {count} texts are empty or white space only; they "
-                          "give empty token lists", stacklevel=3)
+                          "give empty token lists", stacklevel=stacklevel)
         self.failed_ = list(self._failures)
         if self.failed_:
             named = "; ".join(f"#{i}: {e}" for i, e in self.failed_[:5])
             warnings.warn(f"{len(self.failed_)} of {count} texts failed and give empty token "
                           f"lists ({named}{' …' if len(self.failed_) > 5 else ''}); the rest "
-                          "were kept. See Preprocessor.failed_", stacklevel=3)
+                          "were kept. See Preprocessor.failed_", stacklevel=stacklevel)
 
     def _all_numbered(self, texts) -> tuple[list[np.ndarray], np.ndarray]:
         """Every text's candidates as numbers, and the table of words they index."""
         documents = []
-        for batch, words in self._batches(texts, _BATCH):
+        # (stacklevel: transform and fit_transform are wrapped by scikit-learn's set_output)
+        for batch, words in self._batches(texts, _BATCH, stacklevel=5):
             documents += batch
         return documents, words.table
 

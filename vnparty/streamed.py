@@ -16,6 +16,8 @@ import json
 import os
 import shutil
 import tempfile
+import warnings
+from array import array
 from itertools import repeat
 from numbers import Integral
 from pathlib import Path
@@ -45,15 +47,16 @@ class StreamedCorpus:
         self.path = Path(path)
         try:
             meta = json.loads((self.path / _META).read_text(encoding="utf-8"))
+            if meta["format"] != _FORMAT:
+                raise ValueError("it was written in another format")
             self.doc_index = np.load(self.path / _INDEX)
-        except (OSError, ValueError) as error:
-            raise ValueError(f"{self.path} is not a corpus written by StreamedCorpus.write "
-                             f"({error}); write it again") from error
-        if meta.get("format") != _FORMAT:
-            raise ValueError(f"{self.path} was written in another format; write it again")
-        self.vocabulary: list[str] = meta["vocabulary"]
-        self.n_documents: int = meta["n_documents"]
-        self.params: dict = meta["params"]
+            self.vocabulary: list[str] = meta["vocabulary"]
+            self.n_documents: int = meta["n_documents"]
+            self.params: dict = meta["params"]
+            _check_matrix(self.path / _MATRIX, meta, len(self.doc_index), len(self.vocabulary))
+        except (OSError, ValueError, KeyError, TypeError) as error:
+            raise ValueError(f"{self.path} is not a sound corpus written by StreamedCorpus.write "
+                             f"({type(error).__name__}: {error}); write it again") from error
 
     def __len__(self) -> int:
         return len(self.doc_index)
@@ -65,6 +68,8 @@ class StreamedCorpus:
 
     def chunks(self, size: int = 2000) -> Iterator[sp.csr_matrix]:
         """The documents as count matrices of ``size`` rows (the last may be shorter)."""
+        if not isinstance(size, Integral) or size < 1:
+            raise ValueError(f"size must be a whole number >= 1, not {size!r}")
         batch: list = []
         for document in self:
             batch.append(document)
@@ -76,16 +81,19 @@ class StreamedCorpus:
 
     @classmethod
     def write(cls, token_lists: Iterable[list[str]], path: str | Path, *,
-              min_df: float | int = 1, max_df: float | int = 1.0) -> "StreamedCorpus":
+              min_df: float | int | str = "auto", max_df: float | int = 1.0) -> "StreamedCorpus":
         """Write ``token_lists`` to the new folder ``path`` and return the corpus.
 
-        ``min_df`` and ``max_df`` as in scikit-learn's CountVectorizer (``"auto"``: see
-        :func:`vnparty.auto_min_df`). The lists are read once: they go to a scratch file
-        numbered as they come, which a second pass over the file renumbers into the sorted
-        vocabulary. ``path`` appears only when everything is written."""
+        ``min_df`` and ``max_df`` as in scikit-learn's CountVectorizer, with the defaults of
+        :func:`vnparty.fit_lda` (``"auto"``: see :func:`vnparty.models.auto_min_df`).
+        The lists are read once: they go to a scratch file numbered as they come, which a
+        second pass over the file renumbers into the sorted vocabulary. ``path`` appears only
+        when everything is written (and flushed to disk)."""
         path = Path(path)
         if isinstance(token_lists, str) or not hasattr(token_lists, "__iter__"):
             raise TypeError("token_lists must be an iterable of token lists (lists of str)")
+        _check_df("min_df", min_df)
+        _check_df("max_df", max_df)
         if path.exists():
             raise FileExistsError(f"{path} exists; pass a new folder, or delete it first")
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -96,24 +104,60 @@ class StreamedCorpus:
                                                       max_df)
             from gensim.matutils import MmWriter
 
-            MmWriter.write_corpus(str(work / _MATRIX), _renumbered(work / "scratch", columns),
+            nonzero = [0]
+            MmWriter.write_corpus(str(work / _MATRIX),
+                                  _renumbered(work / "scratch", columns, nonzero),
                                   num_terms=len(vocabulary), progress_cnt=10**9)
             (work / "scratch").unlink()
-            np.save(work / _INDEX, np.asarray(kept, dtype=np.int64))
+            np.save(work / _INDEX, np.frombuffer(kept, dtype=np.int64))
             (work / _META).write_text(json.dumps(
                 {"format": _FORMAT, "vocabulary": vocabulary, "n_documents": n_documents,
-                 "params": params}, ensure_ascii=False), encoding="utf-8")
+                 "params": params, "nonzero": nonzero[0],
+                 "matrix_bytes": (work / _MATRIX).stat().st_size}), encoding="utf-8")
+            for name in (_MATRIX, _INDEX, _META):
+                _flush(work / name)
             os.rename(work, path)  # all or nothing
         except BaseException:
             shutil.rmtree(work, ignore_errors=True)
             raise
+        if len(kept) < n_documents:
+            warnings.warn(f"{n_documents - len(kept)} of {n_documents} token lists are empty and "
+                          "were left out of the corpus", stacklevel=2)
         return cls(path)
+
+
+def _check_df(name: str, value) -> None:
+    """scikit-learn's rule: a share in [0, 1] or a count >= 1 (min_df may also be "auto")."""
+    if name == "min_df" and value == "auto":
+        return
+    share = isinstance(value, float) and 0 <= value <= 1
+    count = isinstance(value, Integral) and not isinstance(value, bool) and value >= 1
+    if not (share or count):
+        raise ValueError(f"{name} must be a share in [0, 1] or a count >= 1"
+                         f"{' or auto' if name == 'min_df' else ''}, not {value!r}")
+
+
+def _check_matrix(path: Path, meta: dict, rows: int, columns: int) -> None:
+    """The matrix file is whole and matches the rest of the folder."""
+    from gensim.corpora import MmCorpus
+
+    if path.stat().st_size != meta["matrix_bytes"]:
+        raise ValueError(f"{path.name} has {path.stat().st_size} bytes, not "
+                         f"{meta['matrix_bytes']}")
+    matrix = MmCorpus(str(path))
+    if (matrix.num_docs, matrix.num_terms, matrix.num_nnz) != (rows, columns, meta["nonzero"]):
+        raise ValueError(f"{path.name} does not match the vocabulary and documents")
+
+
+def _flush(path: Path) -> None:
+    with open(path, "rb+") as handle:
+        os.fsync(handle.fileno())
 
 
 def _first_pass(token_lists, scratch: Path):
     """Each non-empty list's distinct words (numbered as they come) and their counts, to
     ``scratch``; the kept positions, the number of lists, the words, and document frequencies."""
-    words, frequency, kept, position = WordNumbers(), np.zeros(0, np.int64), [], -1
+    words, frequency, kept, position = WordNumbers(), np.zeros(0, np.int64), array("q"), -1
     with open(scratch, "wb") as out:
         for position, tokens in enumerate(token_lists):
             if isinstance(tokens, str) or not all(map(isinstance, tokens, repeat(str))):
@@ -155,7 +199,10 @@ def _vocabulary(words, frequency, n_rows, min_df, max_df):
     return [words[i] for i in order], columns, {"min_df": min_df, "max_df": max_df}
 
 
-def _renumbered(scratch: Path, columns: np.ndarray) -> Iterator[list[tuple[int, int]]]:
+def _renumbered(scratch: Path, columns: np.ndarray,
+                nonzero: list[int]) -> Iterator[list[tuple[int, int]]]:
+    """The scratch file's documents in the vocabulary's columns (``nonzero[0]`` counts the
+    entries)."""
     with open(scratch, "rb") as handle:
         while True:
             size = np.fromfile(handle, NUMBER, 1)
@@ -166,6 +213,7 @@ def _renumbered(scratch: Path, columns: np.ndarray) -> Iterator[list[tuple[int, 
             where = columns[numbers]
             order = np.argsort(where)
             kept = order[where[order] >= 0]
+            nonzero[0] += len(kept)
             yield list(zip(where[kept].tolist(), counts[kept].tolist()))
 
 
