@@ -1,4 +1,5 @@
-"""Shared helpers of the benchmark scripts: the machine, the commit, the VNTC corpus."""
+"""Shared helpers of the benchmark scripts: the machine, the commit, the VNTC corpus, running a
+measurement in a fresh process and saving the numbers."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import json
 import os
 import platform
 import subprocess
+import sys
 from importlib import metadata
 from pathlib import Path
 
@@ -54,3 +56,19 @@ def vntc_texts(limit: int | None = None, path: Path = VNTC):
                 return
             record = json.loads(line)
             yield record["id"], record["category"], record["text"]
+
+
+def run_fresh(code: str) -> dict:
+    """Run ``code`` in a fresh Python process (so its peak memory is its own); the JSON object
+    it prints last (an empty dict when it prints nothing)."""
+    result = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True,
+                            text=True)
+    lines = result.stdout.strip().splitlines()
+    return json.loads(lines[-1]) if lines else {}
+
+
+def save_json(path: str | None, results: dict) -> None:
+    """Write ``results`` to ``path`` (nothing when it is None)."""
+    if path:
+        with open(path, "w", encoding="utf-8") as handle:
+            json.dump(results, handle, indent=1)

@@ -15,13 +15,10 @@ from __future__ import annotations
 
 import argparse
 import functools
-import json
 import statistics
-import subprocess
-import sys
 import tempfile
 
-from _common import commit, machine
+from _common import commit, machine, run_fresh, save_json
 
 STEP = r"""
 import json, sys, time, resource, warnings
@@ -87,12 +84,6 @@ print(json.dumps(out))
 """
 
 
-def run(code: str) -> dict:
-    result = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True,
-                            text=True)
-    return json.loads(result.stdout.strip().splitlines()[-1])
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -121,14 +112,14 @@ def main() -> None:
             with tempfile.TemporaryDirectory() as cache:
                 step = functools.partial(STEP.format, bench=bench, size=size, jobs=args.jobs,
                                          cache=cache, minibatch=size > 10000)
-                cold = run(step(lda=pair == 0 and not (args.no_lda and largest)))
+                cold = run_fresh(step(lda=pair == 0 and not (args.no_lda and largest)))
                 if pair == 0:
                     print(f"{cold['documents']:>9} {cold['tokens']:>11,} "
                           f"{cold['preprocess_s']:>13.1f} {cold['nmf_s']:>7.1f} "
                           f"{cold['lda_s'] or float('nan'):>7.1f} {cold['peak_mb']:>8.0f}")
                     results["sizes"][size] = cold
                 if largest:  # the same articles again, from the cache this run filled
-                    warm = run(step(lda=False))
+                    warm = run_fresh(step(lda=False))
                     cold_total = cold["preprocess_s"] + cold["nmf_s"]
                     warm_total = warm["preprocess_s"] + warm["nmf_s"]
                     ratios.append({"cold_s": cold_total, "warm_s": warm_total,
@@ -143,7 +134,7 @@ def main() -> None:
                       f"{100 * r['ratio']:.1f}% of cold")
             print(f"  median: {100 * results['cache']['median_ratio']:.1f}% of cold")
     with tempfile.TemporaryDirectory() as cache:
-        overhead = run(OVERHEAD.format(bench=bench, size=args.overhead_size, cache=cache,
+        overhead = run_fresh(OVERHEAD.format(bench=bench, size=args.overhead_size, cache=cache,
                                        repeats=args.repeats))
     results["overhead"] = overhead
     print(f"\nwrapper overhead on {args.overhead_size} articles (median of {args.repeats}, "
@@ -151,9 +142,7 @@ def main() -> None:
     for name, times in overhead.items():
         print(f"  {name}: direct {times['direct']:.2f} s, vnparty {times['vnparty']:.2f} s, "
               f"overhead {100 * (times['vnparty'] / times['direct'] - 1):+.0f}%")
-    if args.json:
-        with open(args.json, "w", encoding="utf-8") as handle:
-            json.dump(results, handle, indent=1)
+    save_json(args.json, results)
 
 
 if __name__ == "__main__":

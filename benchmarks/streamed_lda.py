@@ -11,12 +11,9 @@ memory (ru_maxrss) is its own.
 from __future__ import annotations
 
 import argparse
-import json
-import subprocess
-import sys
 import tempfile
 
-from _common import commit, machine
+from _common import commit, machine, run_fresh, save_json
 
 FILL = r"""
 import sys, warnings
@@ -55,13 +52,6 @@ print(json.dumps({{"data_s": t_data, "lda_s": total - t_data, "total_s": total,
 """
 
 
-def run(code: str) -> dict:
-    result = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True,
-                            text=True)
-    lines = result.stdout.strip().splitlines()
-    return json.loads(lines[-1]) if lines else {}
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -76,16 +66,14 @@ def main() -> None:
     results = {"machine": machine(), "commit": commit(), "sizes": {}}
     for size in args.sizes:
         with tempfile.TemporaryDirectory() as cache:
-            run(FILL.format(bench=bench, size=size, cache=cache))
+            run_fresh(FILL.format(bench=bench, size=size, cache=cache))
             for streamed in (False, True):
-                out = run(RUN.format(bench=bench, size=size, cache=cache, streamed=streamed))
+                out = run_fresh(RUN.format(bench=bench, size=size, cache=cache, streamed=streamed))
                 name = "disk" if streamed else "memory"
                 results["sizes"].setdefault(size, {})[name] = out
                 print(f"{size:>9} {name:>9} {out['data_s']:>9.1f} {out['lda_s']:>7.1f} "
                       f"{out['total_s']:>8.1f} {out['peak_mb']:>8.0f}")
-    if args.json:
-        with open(args.json, "w", encoding="utf-8") as handle:
-            json.dump(results, handle, indent=1)
+    save_json(args.json, results)
 
 
 if __name__ == "__main__":
