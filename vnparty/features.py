@@ -22,6 +22,19 @@ def _identity(tokens):
     return tokens
 
 
+def check_document(position: int, tokens) -> None:
+    """Raise ``TypeError`` unless ``tokens`` (document ``position``) is a list of str."""
+    if isinstance(tokens, str) or not all(map(isinstance, tokens, repeat(str))):  # (loop in C)
+        raise TypeError(f"document {position} is not a list of str; pass token lists, not texts "
+                        "(see vnparty.preprocess)")
+
+
+def no_tokens() -> ValueError:
+    """The error for a corpus whose token lists are all empty."""
+    return ValueError("every token list is empty; check the preprocessing (are all words "
+                      "stopwords?) or pass more text")
+
+
 def check_tokens(tokens) -> tuple[list[list[str]], np.ndarray]:
     """Validate token lists; drop the empty ones with a warning that counts them.
 
@@ -31,13 +44,10 @@ def check_tokens(tokens) -> tuple[list[list[str]], np.ndarray]:
                         "as preprocess() returns")
     tokens = list(tokens)
     for i, doc in enumerate(tokens):
-        if isinstance(doc, str) or not all(map(isinstance, doc, repeat(str))):  # (a loop in C)
-            raise TypeError(f"document {i} is not a list of str; pass token lists, not texts "
-                            "(see vnparty.preprocess)")
+        check_document(i, doc)
     keep = np.array([i for i, doc in enumerate(tokens) if len(doc)], dtype=np.int64)
     if len(keep) == 0:
-        raise ValueError("every token list is empty; check the preprocessing (are all words "
-                         "stopwords?) or pass more text")
+        raise no_tokens()
     if len(keep) < len(tokens):
         warnings.warn(f"{len(tokens) - len(keep)} of {len(tokens)} token lists are empty and "
                       "were left out of the model", stacklevel=3)

@@ -26,6 +26,7 @@ from scipy.special import digamma
 
 from .features import check_tokens, count_matrix, document_term_matrix, to_gensim_corpus
 from .io import atomic_write_bytes, atomic_write_text
+from .streamed import StreamedCorpus
 
 __all__ = ["TopicModel", "fit_lda", "fit_nmf", "lda_doc_topic", "auto_min_df", "FORMAT_VERSION"]
 
@@ -298,8 +299,6 @@ def fit_lda(tokens, k: int, seed: int = 0, backend: str = "gensim", **params) ->
     defaults = {"gensim": _LDA_GENSIM, "sklearn": _LDA_SKLEARN}
     if backend not in defaults:
         raise ValueError(f"backend must be 'gensim' or 'sklearn', not {backend!r}")
-    from .streamed import StreamedCorpus
-
     if isinstance(tokens, StreamedCorpus):
         return _fit_lda_streamed(tokens, k, seed, backend, params)
     vocabulary_params, backend_params = _split_params(params, defaults[backend], "fit_lda")

@@ -273,8 +273,6 @@ class Preprocessor(TransformerMixin, BaseEstimator):
         """Every text's candidates as numbers, ``size`` texts at a time, with the table of words
         they index (at least one batch, maybe empty); then the warnings about empty and failed
         texts (``stacklevel``: where they point, from here)."""
-        if isinstance(texts, str):
-            raise TypeError("pass a list of texts, not one str (wrap it: [text])")
         total = len(texts) if hasattr(texts, "__len__") else None
         show = (total or 0) > PROGRESS_ABOVE if self.progress is None else self.progress
         batch, words, count = [], WordNumbers(), 0  # (an empty table when there are no texts)

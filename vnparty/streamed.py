@@ -18,7 +18,6 @@ import shutil
 import tempfile
 import warnings
 from array import array
-from itertools import repeat
 from numbers import Integral
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -26,6 +25,7 @@ from typing import Iterable, Iterator
 import numpy as np
 import scipy.sparse as sp
 
+from .features import check_document, no_tokens
 from .wordnumbers import NUMBER, WordNumbers
 
 __all__ = ["StreamedCorpus"]
@@ -160,9 +160,7 @@ def _first_pass(token_lists, scratch: Path):
     words, frequency, kept, position = WordNumbers(), np.zeros(0, np.int64), array("q"), -1
     with open(scratch, "wb") as out:
         for position, tokens in enumerate(token_lists):
-            if isinstance(tokens, str) or not all(map(isinstance, tokens, repeat(str))):
-                raise TypeError(f"document {position} is not a list of str; pass token lists, "
-                                "not texts (see vnparty.preprocess)")
+            check_document(position, tokens)
             if not len(tokens):
                 continue
             numbers, counts = np.unique(words.number(tokens), return_counts=True)
@@ -175,8 +173,7 @@ def _first_pass(token_lists, scratch: Path):
             counts.astype(NUMBER).tofile(out)
             kept.append(position)
     if not kept:
-        raise ValueError("every token list is empty; check the preprocessing (are all words "
-                         "stopwords?) or pass more text")
+        raise no_tokens()
     return kept, position + 1, words.words, frequency[:len(words)]
 
 
@@ -221,6 +218,7 @@ def _matrix(documents: list, n_columns: int) -> sp.csr_matrix:
     lengths = [len(d) for d in documents]
     indptr = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
     indices = np.fromiter((j for d in documents for j, _ in d), np.int64, indptr[-1])
-    data = np.fromiter((c for d in documents for _, c in d), np.float64, indptr[-1])
-    return sp.csr_matrix((data.astype(np.int64), indices, indptr),
-                         shape=(len(documents), n_columns))
+    # (gensim reads the counts as floats; they are whole numbers, kept as int64 like the
+    # in-memory count matrix)
+    data = np.fromiter((c for d in documents for _, c in d), np.int64, indptr[-1])
+    return sp.csr_matrix((data, indices, indptr), shape=(len(documents), n_columns))
