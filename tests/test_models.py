@@ -10,6 +10,7 @@ from sklearn.pipeline import Pipeline
 
 import vnparty
 from vnparty import LdaTopics, NmfTopics, Preprocessor, TopicModel, fit_lda, fit_nmf
+from vnparty.checksums import CHECKSUMS, DamagedFileError, checksums_text, file_sha256
 from vnparty.models import FORMAT_VERSION
 
 
@@ -97,6 +98,19 @@ def test_save_and_load(tmp_path, tokens, kind, backend):
     assert "gensim" in meta["versions"] and meta["params"]["k"] == 5
 
 
+def _rehash(folder):
+    """Checksums for the files as they are: a folder as another vnparty version would write it."""
+    (folder / CHECKSUMS).write_text(checksums_text(
+        {name: file_sha256(folder / name) for name in ("arrays.npz", "model.json")}))
+
+
+def _edit_meta(folder, edit):
+    meta_path = folder / "model.json"
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    edit(meta)
+    meta_path.write_text(json.dumps(meta), encoding="utf-8")
+
+
 def test_tampered_or_foreign_model_files_are_refused(tmp_path, tokens):
     m = fit_nmf(tokens, 4)
     m.save(tmp_path / "m")
@@ -104,33 +118,72 @@ def test_tampered_or_foreign_model_files_are_refused(tmp_path, tokens):
     data = bytearray(arrays.read_bytes())
     data[-30] ^= 0xFF
     arrays.write_bytes(bytes(data))
-    with pytest.raises(ValueError, match="changed after saving"):
+    with pytest.raises(DamagedFileError, match="m/arrays.npz does not match its SHA-256.*save"):
         TopicModel.load(tmp_path / "m")
 
+    m.save(tmp_path / "json")  # valid JSON with another word, or alpha 0.25 -> 25: refused
+    _edit_meta(tmp_path / "json", lambda meta: meta["vocabulary"].__setitem__(0, "khác"))
+    with pytest.raises(DamagedFileError, match="json/model.json does not match its SHA-256"):
+        TopicModel.load(tmp_path / "json")
+
     m.save(tmp_path / "old")
-    meta_path = tmp_path / "old" / "model.json"
-    meta = json.loads(meta_path.read_text(encoding="utf-8"))
-    meta["format_version"] = FORMAT_VERSION + 1
-    meta["versions"]["vnparty"] = "9.9"
-    meta_path.write_text(json.dumps(meta), encoding="utf-8")
-    with pytest.raises(ValueError, match="written by vnparty 9.9.*fit the model again"):
+    _edit_meta(tmp_path / "old", lambda meta: meta.update(format_version=FORMAT_VERSION + 1,
+                                                          versions={"vnparty": "9.9"}))
+    _rehash(tmp_path / "old")
+    with pytest.raises(DamagedFileError, match="written by vnparty 9.9.*fit the model again"):
         TopicModel.load(tmp_path / "old")
 
     m.save(tmp_path / "newer")
-    meta_path = tmp_path / "newer" / "model.json"
-    meta = json.loads(meta_path.read_text(encoding="utf-8"))
-    meta["versions"]["vnparty"] = "0.0.1"
-    meta_path.write_text(json.dumps(meta), encoding="utf-8")
+    _edit_meta(tmp_path / "newer", lambda meta: meta["versions"].update(vnparty="0.0.1"))
+    _rehash(tmp_path / "newer")
     with pytest.warns(UserWarning, match="written by vnparty 0.0.1"):
         TopicModel.load(tmp_path / "newer")
 
+    m.save(tmp_path / "key")
+    _edit_meta(tmp_path / "key", lambda meta: meta.pop("vocabulary"))
+    _rehash(tmp_path / "key")
+    with pytest.raises(DamagedFileError, match="key/model.json lacks the key 'vocabulary'"):
+        TopicModel.load(tmp_path / "key")
+
+    m.save(tmp_path / "format1")  # format 1 had no checksums.sha256
+    (tmp_path / "format1" / CHECKSUMS).unlink()
+    with pytest.raises(DamagedFileError, match="checksums.sha256 is missing.*older vnparty"):
+        TopicModel.load(tmp_path / "format1")
+
     (tmp_path / "cut").mkdir()
     (tmp_path / "cut" / "model.json").write_text('{"format": "vnp', encoding="utf-8")
+    with pytest.raises(DamagedFileError, match="cut/arrays.npz is missing"):
+        TopicModel.load(tmp_path / "cut")
     (tmp_path / "cut" / "arrays.npz").write_bytes(b"")
-    with pytest.raises(ValueError, match="not valid JSON"):
+    _rehash(tmp_path / "cut")
+    with pytest.raises(DamagedFileError, match="cut/model.json is not valid JSON"):
         TopicModel.load(tmp_path / "cut")
     with pytest.raises(FileNotFoundError, match="holds no saved model"):
         TopicModel.load(tmp_path / "nowhere")
+
+
+@pytest.mark.parametrize("stop", [1, 2])
+def test_an_interrupted_save_never_loads_wrong(tmp_path, tokens, monkeypatch, stop):
+    """A kill after `stop` of the three files: the folder loads the old model or is refused."""
+    import vnparty.models
+
+    old, new = fit_nmf(tokens, 4, seed=0), fit_nmf(tokens, 4, seed=1)
+    old.save(tmp_path / "m")
+    write, calls = vnparty.io.atomic_write_bytes, []
+
+    def killed(path, data):
+        if len(calls) == stop:
+            raise KeyboardInterrupt  # what a kill leaves: the files written so far
+        calls.append(path)
+        return write(path, data)
+
+    monkeypatch.setattr(vnparty.models, "atomic_write_bytes", killed)
+    monkeypatch.setattr(vnparty.models, "atomic_write_text",
+                        lambda path, text: killed(path, text.encode()))
+    with pytest.raises(KeyboardInterrupt):
+        new.save(tmp_path / "m")
+    with pytest.raises(DamagedFileError, match="does not match its SHA-256"):
+        TopicModel.load(tmp_path / "m")
 
 
 @pytest.mark.parametrize("kind, backend", FITS)
