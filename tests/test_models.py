@@ -11,7 +11,7 @@ from sklearn.pipeline import Pipeline
 import vnparty
 from vnparty import LdaTopics, NmfTopics, Preprocessor, TopicModel, fit_lda, fit_nmf
 from vnparty.checksums import CHECKSUMS, DamagedFileError, checksums_text, file_sha256
-from vnparty.models import FORMAT_VERSION
+from vnparty.models import FORMAT_VERSION, ParameterError
 
 
 @pytest.fixture(scope="module")
@@ -241,3 +241,104 @@ def test_top_weights_follow_top_words(tokens):
     m = fit_nmf(tokens, 4)
     for t, (words, weights) in enumerate(zip(m.top_words(6), m.top_weights(6))):
         assert weights == [m.topic_word[t, m.vocabulary.index(w)] for w in words]
+
+
+BAD_PARAMS = [  # (kind, backend, params, what the message says)
+    ("lda", "gensim", {"alpha": "auto"}, r"alpha must be None \(1/k\) or a number > 0 .*'auto'"),
+    ("lda", "sklearn", {"eta": -1.0}, r"eta must be None \(1/k\) or a number > 0"),
+    ("lda", "gensim", {"chunksize": 0}, "chunksize must be a whole number >= 1, not 0"),
+    ("lda", "gensim", {"passes": 0}, "passes must be a whole number >= 1, not 0"),
+    ("lda", "gensim", {"decay": 2}, "decay must be a number > 0 and <= 1"),
+    ("lda", "gensim", {"workers": 0}, "workers must be a whole number >= 1"),
+    ("lda", "sklearn", {"learning_method": "fast"}, "'batch' or 'online', not 'fast'"),
+    ("nmf", "sklearn", {"min_df": -1}, r"min_df must be 'auto' or a share .* or a whole number"),
+    ("lda", "gensim", {"min_df": 2.5}, r"min_df must be .*, not 2.5"),
+    ("nmf", "sklearn", {"max_df": "0.5"}, r"max_df must be a share \(float\) from 0.0 to 1.0 "
+     "or a whole number >= 1, not '0.5'"),
+    ("nmf", "sklearn", {"max_features": 0}, "max_features must be None or a whole number >= 1"),
+    ("nmf", "sklearn", {"sublinear_tf": "yes"}, "sublinear_tf must be True or False"),
+    ("nmf", "sklearn", {"beta_loss": "kullback-leibler"}, "needs solver='mu'"),
+    ("nmf", "sklearn", {"tol": float("nan")}, "tol must be a number >= 0"),
+]
+
+
+@pytest.mark.parametrize("kind, backend, params, message", BAD_PARAMS)
+def test_bad_parameters_get_a_clear_error_before_any_work(tokens, kind, backend, params,
+                                                          message):
+    with pytest.raises(ParameterError, match=message):
+        fit(kind, backend, tokens, **params)
+    estimator = (LdaTopics(3, backend=backend, options=params) if kind == "lda"
+                 else NmfTopics(3, options=params))
+    with pytest.raises(ParameterError, match=message):  # the estimators say the same
+        estimator.fit(tokens)
+
+
+def test_every_parameter_has_a_rule_that_its_default_keeps():
+    from vnparty.models import _LDA_GENSIM, _LDA_SKLEARN, _NMF_SKLEARN, _RULES, _VOCABULARY
+
+    for defaults in (_VOCABULARY, _LDA_GENSIM, _LDA_SKLEARN, _NMF_SKLEARN):
+        for name, value in defaults.items():
+            assert name in _RULES and _RULES[name].ok(value), name
+
+
+@pytest.mark.parametrize("kind, backend", FITS)
+def test_seeds_outside_numpy_range_and_none_documents(tokens, kind, backend):
+    for seed in (2**32, -1, 1.5, True):
+        with pytest.raises(ParameterError, match=r"seed must be a whole number from 0 to "
+                                                 "4294967295"):
+            fit(kind, backend, tokens, seed=seed)
+    assert fit(kind, backend, tokens[:10], k=2, seed=2**32 - 1).seed == 2**32 - 1
+    assert fit(kind, backend, tokens, seed=np.int64(3)).topic_word.tobytes() == fit(
+        kind, backend, tokens, seed=3).topic_word.tobytes()
+    with pytest.raises(TypeError, match=r"document 1 is not a list of str \(it is None\)"):
+        fit(kind, backend, [tokens[0], None, tokens[1]], k=2)
+
+
+@pytest.mark.parametrize("kind, backend", FITS)
+def test_model_api_edges(tokens, kind, backend):
+    m = fit(kind, backend, tokens, k=3)
+    for n in (-1, 2.0, "3"):
+        with pytest.raises(ParameterError, match="top_words: n must be a whole number >= 0"):
+            m.top_words(n)
+    with pytest.raises(ParameterError, match="n must be"):
+        m.top_weights(-1)
+    assert m.top_words(0) == [[], [], []]
+    assert len(m.top_words(10**6)[0]) == len(m.vocabulary)
+    empty = m.transform([])
+    assert empty.shape == (0, 3) and empty.dtype == np.float64
+    with pytest.raises(TypeError, match=r"document 1 is not a list of str \(it is None\)"):
+        m.transform([["đảng"], None])
+    with pytest.raises(TypeError, match=r"document 0 is not a list of str \(it is of type int\)"):
+        m.transform([7])
+    np.testing.assert_array_equal(m.transform([iter(tokens[0])]), m.transform([tokens[0]]))
+
+
+def test_nmf_of_a_streamed_corpus_says_what_to_do(tmp_path, tokens):
+    corpus = vnparty.StreamedCorpus.write(tokens, tmp_path / "c")
+    with pytest.raises(TypeError, match="fit_nmf needs the token lists in memory.*fit_lda"):
+        fit_nmf(corpus, 3)
+    with pytest.raises(TypeError, match="fit_nmf needs the token lists in memory"):
+        NmfTopics(3).fit(corpus)
+    with pytest.raises(ParameterError, match="passes must be"):
+        fit_lda(corpus, 3, passes=0)
+
+
+def test_workers_are_capped_at_the_cpus(tokens, monkeypatch):
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0}, raising=False)
+    with pytest.warns(UserWarning, match="workers=1000 is more than the 1 CPU") as caught:
+        capped = fit_lda(tokens, 3, workers=1000, passes=2)
+    assert caught[0].filename == __file__  # the warning points at the caller
+    assert capped.params["workers"] == 1
+    one = fit_lda(tokens, 3, workers=1, passes=2)  # one CPU: the single-process fit, bit for bit
+    assert capped.topic_word.tobytes() == one.topic_word.tobytes()
+
+
+def test_estimator_options_are_checked(tokens):
+    with pytest.raises(TypeError, match="options must be a dict"):
+        LdaTopics(3, options="passes=3").fit(tokens)
+    with pytest.raises(TypeError, match=r"options may not hold \['seed'\]: set the "
+                                        "estimator's random_state"):
+        NmfTopics(3, options={"seed": 1}).fit(tokens)
+    with pytest.raises(RuntimeError, match="not fitted"):
+        NmfTopics(3).top_words(3)
+    assert NmfTopics(3).fit(tokens).transform([]).shape == (0, 3)

@@ -28,7 +28,7 @@ def check_document(position: int, tokens) -> None:
     if (isinstance(tokens, str) or not hasattr(tokens, "__iter__")
             or not all(map(isinstance, tokens, repeat(str)))):  # (loop in C)
         found = ("" if hasattr(tokens, "__iter__") else " (it is None)" if tokens is None
-                 else f" (it is a {type(tokens).__name__})")
+                 else f" (it is of type {type(tokens).__name__})")
         raise TypeError(f"document {position} is not a list of str{found}; pass token lists, "
                         "not texts (see vnparty.preprocess)")
 

@@ -459,9 +459,7 @@ def fit_lda(tokens, k: int, seed: int = 0, backend: str = "gensim", **params) ->
 def _priors(p: dict, k: int) -> float:
     """Resolve alpha and eta in ``p`` (1/k when None); return alpha."""
     alpha = 1.0 / k if p["alpha"] is None else float(p["alpha"])
-    eta = 1.0 / k if p["eta"] is None else float(p["eta"])
-    if alpha <= 0 or eta <= 0:
-        raise ValueError("alpha and eta must be positive numbers")
+    eta = 1.0 / k if p["eta"] is None else float(p["eta"])  # (> 0: see _RULES)
     p.update(alpha=alpha, eta=eta)
     return alpha
 
