@@ -10,7 +10,8 @@ from sklearn.pipeline import Pipeline
 
 import vnparty
 from vnparty import LdaTopics, NmfTopics, Preprocessor, TopicModel, fit_lda, fit_nmf
-from vnparty.models import FORMAT_VERSION
+from vnparty.checksums import CHECKSUMS, DamagedFileError, checksums_text, file_sha256
+from vnparty.models import FORMAT_VERSION, ParameterError
 
 
 @pytest.fixture(scope="module")
@@ -97,6 +98,19 @@ def test_save_and_load(tmp_path, tokens, kind, backend):
     assert "gensim" in meta["versions"] and meta["params"]["k"] == 5
 
 
+def _rehash(folder):
+    """Checksums for the files as they are: a folder as another vnparty version would write it."""
+    (folder / CHECKSUMS).write_text(checksums_text(
+        {name: file_sha256(folder / name) for name in ("arrays.npz", "model.json")}))
+
+
+def _edit_meta(folder, edit):
+    meta_path = folder / "model.json"
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    edit(meta)
+    meta_path.write_text(json.dumps(meta), encoding="utf-8")
+
+
 def test_tampered_or_foreign_model_files_are_refused(tmp_path, tokens):
     m = fit_nmf(tokens, 4)
     m.save(tmp_path / "m")
@@ -104,33 +118,72 @@ def test_tampered_or_foreign_model_files_are_refused(tmp_path, tokens):
     data = bytearray(arrays.read_bytes())
     data[-30] ^= 0xFF
     arrays.write_bytes(bytes(data))
-    with pytest.raises(ValueError, match="changed after saving"):
+    with pytest.raises(DamagedFileError, match="m/arrays.npz does not match its SHA-256.*save"):
         TopicModel.load(tmp_path / "m")
 
+    m.save(tmp_path / "json")  # valid JSON with another word, or alpha 0.25 -> 25: refused
+    _edit_meta(tmp_path / "json", lambda meta: meta["vocabulary"].__setitem__(0, "khác"))
+    with pytest.raises(DamagedFileError, match="json/model.json does not match its SHA-256"):
+        TopicModel.load(tmp_path / "json")
+
     m.save(tmp_path / "old")
-    meta_path = tmp_path / "old" / "model.json"
-    meta = json.loads(meta_path.read_text(encoding="utf-8"))
-    meta["format_version"] = FORMAT_VERSION + 1
-    meta["versions"]["vnparty"] = "9.9"
-    meta_path.write_text(json.dumps(meta), encoding="utf-8")
-    with pytest.raises(ValueError, match="written by vnparty 9.9.*fit the model again"):
+    _edit_meta(tmp_path / "old", lambda meta: meta.update(format_version=FORMAT_VERSION + 1,
+                                                          versions={"vnparty": "9.9"}))
+    _rehash(tmp_path / "old")
+    with pytest.raises(DamagedFileError, match="written by vnparty 9.9.*fit the model again"):
         TopicModel.load(tmp_path / "old")
 
     m.save(tmp_path / "newer")
-    meta_path = tmp_path / "newer" / "model.json"
-    meta = json.loads(meta_path.read_text(encoding="utf-8"))
-    meta["versions"]["vnparty"] = "0.0.1"
-    meta_path.write_text(json.dumps(meta), encoding="utf-8")
+    _edit_meta(tmp_path / "newer", lambda meta: meta["versions"].update(vnparty="0.0.1"))
+    _rehash(tmp_path / "newer")
     with pytest.warns(UserWarning, match="written by vnparty 0.0.1"):
         TopicModel.load(tmp_path / "newer")
 
+    m.save(tmp_path / "key")
+    _edit_meta(tmp_path / "key", lambda meta: meta.pop("vocabulary"))
+    _rehash(tmp_path / "key")
+    with pytest.raises(DamagedFileError, match="key/model.json lacks the key 'vocabulary'"):
+        TopicModel.load(tmp_path / "key")
+
+    m.save(tmp_path / "format1")  # format 1 had no checksums.sha256
+    (tmp_path / "format1" / CHECKSUMS).unlink()
+    with pytest.raises(DamagedFileError, match="checksums.sha256 is missing.*older vnparty"):
+        TopicModel.load(tmp_path / "format1")
+
     (tmp_path / "cut").mkdir()
     (tmp_path / "cut" / "model.json").write_text('{"format": "vnp', encoding="utf-8")
+    with pytest.raises(DamagedFileError, match="cut/arrays.npz is missing"):
+        TopicModel.load(tmp_path / "cut")
     (tmp_path / "cut" / "arrays.npz").write_bytes(b"")
-    with pytest.raises(ValueError, match="not valid JSON"):
+    _rehash(tmp_path / "cut")
+    with pytest.raises(DamagedFileError, match="cut/model.json is not valid JSON"):
         TopicModel.load(tmp_path / "cut")
     with pytest.raises(FileNotFoundError, match="holds no saved model"):
         TopicModel.load(tmp_path / "nowhere")
+
+
+@pytest.mark.parametrize("stop", [1, 2])
+def test_an_interrupted_save_never_loads_wrong(tmp_path, tokens, monkeypatch, stop):
+    """A kill after `stop` of the three files: the folder loads the old model or is refused."""
+    import vnparty.models
+
+    old, new = fit_nmf(tokens, 4, seed=0), fit_nmf(tokens, 4, seed=1)
+    old.save(tmp_path / "m")
+    write, calls = vnparty.io.atomic_write_bytes, []
+
+    def killed(path, data):
+        if len(calls) == stop:
+            raise KeyboardInterrupt  # what a kill leaves: the files written so far
+        calls.append(path)
+        return write(path, data)
+
+    monkeypatch.setattr(vnparty.models, "atomic_write_bytes", killed)
+    monkeypatch.setattr(vnparty.models, "atomic_write_text",
+                        lambda path, text: killed(path, text.encode()))
+    with pytest.raises(KeyboardInterrupt):
+        new.save(tmp_path / "m")
+    with pytest.raises(DamagedFileError, match="does not match its SHA-256"):
+        TopicModel.load(tmp_path / "m")
 
 
 @pytest.mark.parametrize("kind, backend", FITS)
@@ -188,3 +241,104 @@ def test_top_weights_follow_top_words(tokens):
     m = fit_nmf(tokens, 4)
     for t, (words, weights) in enumerate(zip(m.top_words(6), m.top_weights(6))):
         assert weights == [m.topic_word[t, m.vocabulary.index(w)] for w in words]
+
+
+BAD_PARAMS = [  # (kind, backend, params, what the message says)
+    ("lda", "gensim", {"alpha": "auto"}, r"alpha must be None \(1/k\) or a number > 0 .*'auto'"),
+    ("lda", "sklearn", {"eta": -1.0}, r"eta must be None \(1/k\) or a number > 0"),
+    ("lda", "gensim", {"chunksize": 0}, "chunksize must be a whole number >= 1, not 0"),
+    ("lda", "gensim", {"passes": 0}, "passes must be a whole number >= 1, not 0"),
+    ("lda", "gensim", {"decay": 2}, "decay must be a number > 0 and <= 1"),
+    ("lda", "gensim", {"workers": 0}, "workers must be a whole number >= 1"),
+    ("lda", "sklearn", {"learning_method": "fast"}, "'batch' or 'online', not 'fast'"),
+    ("nmf", "sklearn", {"min_df": -1}, r"min_df must be 'auto' or a share .* or a whole number"),
+    ("lda", "gensim", {"min_df": 2.5}, r"min_df must be .*, not 2.5"),
+    ("nmf", "sklearn", {"max_df": "0.5"}, r"max_df must be a share \(float\) from 0.0 to 1.0 "
+     "or a whole number >= 1, not '0.5'"),
+    ("nmf", "sklearn", {"max_features": 0}, "max_features must be None or a whole number >= 1"),
+    ("nmf", "sklearn", {"sublinear_tf": "yes"}, "sublinear_tf must be True or False"),
+    ("nmf", "sklearn", {"beta_loss": "kullback-leibler"}, "needs solver='mu'"),
+    ("nmf", "sklearn", {"tol": float("nan")}, "tol must be a number >= 0"),
+]
+
+
+@pytest.mark.parametrize("kind, backend, params, message", BAD_PARAMS)
+def test_bad_parameters_get_a_clear_error_before_any_work(tokens, kind, backend, params,
+                                                          message):
+    with pytest.raises(ParameterError, match=message):
+        fit(kind, backend, tokens, **params)
+    estimator = (LdaTopics(3, backend=backend, options=params) if kind == "lda"
+                 else NmfTopics(3, options=params))
+    with pytest.raises(ParameterError, match=message):  # the estimators say the same
+        estimator.fit(tokens)
+
+
+def test_every_parameter_has_a_rule_that_its_default_keeps():
+    from vnparty.models import _LDA_GENSIM, _LDA_SKLEARN, _NMF_SKLEARN, _RULES, _VOCABULARY
+
+    for defaults in (_VOCABULARY, _LDA_GENSIM, _LDA_SKLEARN, _NMF_SKLEARN):
+        for name, value in defaults.items():
+            assert name in _RULES and _RULES[name].ok(value), name
+
+
+@pytest.mark.parametrize("kind, backend", FITS)
+def test_seeds_outside_numpy_range_and_none_documents(tokens, kind, backend):
+    for seed in (2**32, -1, 1.5, True):
+        with pytest.raises(ParameterError, match=r"seed must be a whole number from 0 to "
+                                                 "4294967295"):
+            fit(kind, backend, tokens, seed=seed)
+    assert fit(kind, backend, tokens[:10], k=2, seed=2**32 - 1).seed == 2**32 - 1
+    assert fit(kind, backend, tokens, seed=np.int64(3)).topic_word.tobytes() == fit(
+        kind, backend, tokens, seed=3).topic_word.tobytes()
+    with pytest.raises(TypeError, match=r"document 1 is not a list of str \(it is None\)"):
+        fit(kind, backend, [tokens[0], None, tokens[1]], k=2)
+
+
+@pytest.mark.parametrize("kind, backend", FITS)
+def test_model_api_edges(tokens, kind, backend):
+    m = fit(kind, backend, tokens, k=3)
+    for n in (-1, 2.0, "3"):
+        with pytest.raises(ParameterError, match="top_words: n must be a whole number >= 0"):
+            m.top_words(n)
+    with pytest.raises(ParameterError, match="n must be"):
+        m.top_weights(-1)
+    assert m.top_words(0) == [[], [], []]
+    assert len(m.top_words(10**6)[0]) == len(m.vocabulary)
+    empty = m.transform([])
+    assert empty.shape == (0, 3) and empty.dtype == np.float64
+    with pytest.raises(TypeError, match=r"document 1 is not a list of str \(it is None\)"):
+        m.transform([["đảng"], None])
+    with pytest.raises(TypeError, match=r"document 0 is not a list of str \(it is of type int\)"):
+        m.transform([7])
+    np.testing.assert_array_equal(m.transform([iter(tokens[0])]), m.transform([tokens[0]]))
+
+
+def test_nmf_of_a_streamed_corpus_says_what_to_do(tmp_path, tokens):
+    corpus = vnparty.StreamedCorpus.write(tokens, tmp_path / "c")
+    with pytest.raises(TypeError, match="fit_nmf needs the token lists in memory.*fit_lda"):
+        fit_nmf(corpus, 3)
+    with pytest.raises(TypeError, match="fit_nmf needs the token lists in memory"):
+        NmfTopics(3).fit(corpus)
+    with pytest.raises(ParameterError, match="passes must be"):
+        fit_lda(corpus, 3, passes=0)
+
+
+def test_workers_are_capped_at_the_cpus(tokens, monkeypatch):
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0}, raising=False)
+    with pytest.warns(UserWarning, match="workers=1000 is more than the 1 CPU") as caught:
+        capped = fit_lda(tokens, 3, workers=1000, passes=2)
+    assert caught[0].filename == __file__  # the warning points at the caller
+    assert capped.params["workers"] == 1
+    one = fit_lda(tokens, 3, workers=1, passes=2)  # one CPU: the single-process fit, bit for bit
+    assert capped.topic_word.tobytes() == one.topic_word.tobytes()
+
+
+def test_estimator_options_are_checked(tokens):
+    with pytest.raises(TypeError, match="options must be a dict"):
+        LdaTopics(3, options="passes=3").fit(tokens)
+    with pytest.raises(TypeError, match=r"options may not hold \['seed'\]: set the "
+                                        "estimator's random_state"):
+        NmfTopics(3, options={"seed": 1}).fit(tokens)
+    with pytest.raises(RuntimeError, match="not fitted"):
+        NmfTopics(3).top_words(3)
+    assert NmfTopics(3).fit(tokens).transform([]).shape == (0, 3)

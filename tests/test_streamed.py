@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from vnparty import Preprocessor, StreamedCorpus, fit_lda, load_articles, split_units
+from vnparty.checksums import DamagedFileError
 from vnparty.features import document_term_matrix
 from vnparty.models import auto_min_df
 
@@ -99,14 +100,35 @@ def test_a_damaged_corpus_is_refused(tmp_path, tokens):
     matrix = tmp_path / "c" / "corpus.mm"
     lines = matrix.read_bytes().splitlines(keepends=True)
     matrix.write_bytes(b"".join(lines[:len(lines) // 2]))  # cut at a line's end
-    with pytest.raises(ValueError, match="not a sound corpus.*bytes"):
+    with pytest.raises(DamagedFileError, match="c is not a sound corpus.*corpus.mm does not "
+                       "match its SHA-256"):
         StreamedCorpus(tmp_path / "c")
     matrix.unlink()
-    with pytest.raises(ValueError, match="not a sound corpus.*corpus.mm"):
+    with pytest.raises(DamagedFileError, match="not a sound corpus.*corpus.mm"):
         StreamedCorpus(tmp_path / "c")
     (tmp_path / "c" / "meta.json").write_text("[]")
-    with pytest.raises(ValueError, match="not a sound corpus"):
+    with pytest.raises(DamagedFileError, match="not a sound corpus"):
         StreamedCorpus(tmp_path / "c")
+
+
+def test_damage_that_keeps_the_size_is_refused(tmp_path, tokens):
+    """A count changed in place (the file keeps its size) and a changed meta.json: refused."""
+    _write(tokens, tmp_path / "c", min_df=2)
+    matrix = tmp_path / "c" / "corpus.mm"
+    text = matrix.read_bytes()
+    last = text.rstrip(b"\n").rsplit(b" ", 1)
+    changed = b" ".join([last[0], b"9" * len(last[1])]) + b"\n"  # the last count, same width
+    assert len(changed) == len(text) and changed != text
+    matrix.write_bytes(changed)
+    with pytest.raises(DamagedFileError, match="corpus.mm does not match its SHA-256"):
+        StreamedCorpus(tmp_path / "c")
+    _write(tokens, tmp_path / "d", min_df=2)
+    meta = tmp_path / "d" / "meta.json"
+    meta.write_text(meta.read_text(encoding="utf-8").replace('"n_documents": 48',
+                                                             '"n_documents": 49'),
+                    encoding="utf-8")
+    with pytest.raises(DamagedFileError, match="meta.json does not match its SHA-256"):
+        StreamedCorpus(tmp_path / "d")
 
 
 def test_bad_input_leaves_nothing_behind(tmp_path, tokens):

@@ -6,6 +6,8 @@ model sit in one ``Pipeline``::
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from sklearn.base import BaseEstimator, TransformerMixin
 
 from .models import TopicModel, fit_lda, fit_nmf
@@ -18,19 +20,36 @@ class _Topics(TransformerMixin, BaseEstimator):
         raise NotImplementedError
 
     def fit(self, X, y=None):
-        """Fit on token lists (``X``: list of list of str). The result is ``model_``."""
+        """Fit on token lists (``X``: list of list of str). The result is ``model_``. Bad
+        parameters raise the errors of :func:`vnparty.fit_lda` and :func:`vnparty.fit_nmf`."""
         self.model_ = self._fit(X)
         self.components_ = self.model_.topic_word
         return self
 
     def transform(self, X):
         """Topic shares (n × k) of token lists."""
-        if not hasattr(self, "model_"):
-            raise RuntimeError(f"this {type(self).__name__} is not fitted yet; call fit first")
-        return self.model_.transform(X)
+        return self._fitted().transform(X)
 
     def top_words(self, n: int = 10) -> list[list[str]]:
-        return self.model_.top_words(n)
+        return self._fitted().top_words(n)
+
+    def _fitted(self) -> TopicModel:
+        if not hasattr(self, "model_"):
+            raise RuntimeError(f"this {type(self).__name__} is not fitted yet; call fit first")
+        return self.model_
+
+    def _options(self) -> dict:
+        """``options`` for the fit, checked: a dict without the estimator's own parameters."""
+        if self.options is None:
+            return {}
+        if not isinstance(self.options, Mapping):
+            raise TypeError(f"options must be a dict of fit parameters, not {self.options!r}")
+        own = {"k": "n_topics", "seed": "random_state", "backend": "backend"}
+        clash = sorted(set(self.options) & set(own))
+        if clash:
+            raise TypeError(f"options may not hold {clash}: set the estimator's "
+                            f"{', '.join(own[name] for name in clash)} instead")
+        return dict(self.options)
 
 
 class LdaTopics(_Topics):
@@ -46,7 +65,7 @@ class LdaTopics(_Topics):
 
     def _fit(self, tokens) -> TopicModel:
         return fit_lda(tokens, self.n_topics, seed=self.random_state, backend=self.backend,
-                       **(self.options or {}))
+                       **self._options())
 
 
 class NmfTopics(_Topics):
@@ -58,4 +77,4 @@ class NmfTopics(_Topics):
         self.options = options
 
     def _fit(self, tokens) -> TopicModel:
-        return fit_nmf(tokens, self.n_topics, seed=self.random_state, **(self.options or {}))
+        return fit_nmf(tokens, self.n_topics, seed=self.random_state, **self._options())

@@ -7,6 +7,7 @@ lists always give the same columns in the same order.
 from __future__ import annotations
 
 import warnings
+from collections.abc import Iterator
 from itertools import repeat
 from typing import Sequence
 
@@ -24,9 +25,17 @@ def _identity(tokens):
 
 def check_document(position: int, tokens) -> None:
     """Raise ``TypeError`` unless ``tokens`` (document ``position``) is a list of str."""
-    if isinstance(tokens, str) or not all(map(isinstance, tokens, repeat(str))):  # (loop in C)
-        raise TypeError(f"document {position} is not a list of str; pass token lists, not texts "
-                        "(see vnparty.preprocess)")
+    if (isinstance(tokens, str) or not hasattr(tokens, "__iter__")
+            or not all(map(isinstance, tokens, repeat(str)))):  # (loop in C)
+        found = ("" if hasattr(tokens, "__iter__") else " (it is None)" if tokens is None
+                 else f" (it is of type {type(tokens).__name__})")
+        raise TypeError(f"document {position} is not a list of str{found}; pass token lists, "
+                        "not texts (see vnparty.preprocess)")
+
+
+def as_documents(tokens) -> list:
+    """``tokens`` as a list, each document that can be read only once (an iterator) as a list."""
+    return [list(doc) if isinstance(doc, Iterator) else doc for doc in tokens]
 
 
 def no_tokens() -> ValueError:
@@ -42,7 +51,7 @@ def check_tokens(tokens) -> tuple[list[list[str]], np.ndarray]:
     if isinstance(tokens, str) or not hasattr(tokens, "__iter__"):
         raise TypeError("tokens must be a list of token lists (one list of str per document), "
                         "as preprocess() returns")
-    tokens = list(tokens)
+    tokens = as_documents(tokens)
     for i, doc in enumerate(tokens):
         check_document(i, doc)
     keep = np.array([i for i, doc in enumerate(tokens) if len(doc)], dtype=np.int64)

@@ -13,8 +13,11 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import os
 import platform
+import sys
 import warnings
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
@@ -24,13 +27,18 @@ import pandas as pd
 import scipy.sparse as sp
 from scipy.special import digamma
 
-from .features import check_tokens, count_matrix, document_term_matrix, to_gensim_corpus
+from ._params import (DF, FLAG, MIN_DF, SEED, ParameterError, Rule, check, number, one_of,
+                      options, whole)
+from .checksums import CHECKSUMS, DamagedFileError, checksums_text, verify
+from .features import (as_documents, check_document, check_tokens, count_matrix,
+                       document_term_matrix, to_gensim_corpus)
 from .io import atomic_write_bytes, atomic_write_text
 from .streamed import StreamedCorpus
 
-__all__ = ["TopicModel", "fit_lda", "fit_nmf", "lda_doc_topic", "auto_min_df", "FORMAT_VERSION"]
+__all__ = ["TopicModel", "fit_lda", "fit_nmf", "lda_doc_topic", "auto_min_df", "FORMAT_VERSION",
+           "DamagedFileError", "ParameterError"]
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: checksums.sha256 covers model.json as well as arrays.npz
 _VOCABULARY = {"min_df": "auto", "max_df": 1.0, "max_features": None}
 _LDA_GENSIM = {"passes": 20, "iterations": 200, "chunksize": 2000, "alpha": None, "eta": None,
                "decay": 0.5, "offset": 1.0, "gamma_threshold": 0.001, "workers": 1}
@@ -39,6 +47,35 @@ _LDA_SKLEARN = {"max_iter": 100, "alpha": None, "eta": None, "learning_method": 
 _NMF_SKLEARN = {"init": "nndsvda", "max_iter": 1000, "tol": 1e-4, "solver": "cd",
                 "beta_loss": "frobenius", "alpha_W": 0.0, "alpha_H": "same", "l1_ratio": 0.0,
                 "sublinear_tf": True, "minibatch": False, "batch_size": 2048}
+
+# The allowed values of every parameter above, checked in _split_params before any work (as
+# scikit-learn's _parameter_constraints). A name shared by backends has one rule.
+_PRIOR = Rule("None (1/k) or a number > 0 (one symmetric prior: 'auto' and 'asymmetric' are "
+              "not supported, as the topic shares assume a symmetric prior)",
+              one_of(options(None), number(0, above=True)).ok)
+_RULES = {
+    "min_df": MIN_DF, "max_df": DF, "max_features": one_of(options(None), whole(1)),
+    # gensim
+    "passes": whole(1), "iterations": whole(1), "chunksize": whole(1), "alpha": _PRIOR,
+    "eta": _PRIOR, "decay": number(0, 1, above=True), "offset": number(0, above=True),
+    "gamma_threshold": number(0), "workers": whole(1),
+    # scikit-learn (LDA and NMF)
+    "max_iter": whole(1), "learning_method": options("batch", "online"), "batch_size": whole(1),
+    "init": options(None, "random", "nndsvd", "nndsvda", "nndsvdar"), "tol": number(0),
+    "solver": options("cd", "mu"),
+    "beta_loss": one_of(options("frobenius", "kullback-leibler", "itakura-saito"),
+                        number()),
+    "alpha_W": number(0), "alpha_H": one_of(options("same"), number(0)), "l1_ratio": number(0, 1),
+    "sublinear_tf": FLAG, "minibatch": FLAG,
+}
+
+
+def _check_together(p: dict, where: str) -> None:
+    """Rules that join two parameters."""
+    if (p.get("solver") == "cd" and not p.get("minibatch")
+            and p.get("beta_loss", "frobenius") not in ("frobenius", 2, 2.0)):
+        raise ParameterError(f"{where}: beta_loss={p['beta_loss']!r} needs solver='mu' "
+                             "(solver='cd' fits the Frobenius loss only)")
 
 
 def _versions() -> dict:
@@ -135,22 +172,29 @@ class TopicModel:
     def k(self) -> int:
         return self.topic_word.shape[0]
 
+    def _top(self, n: int) -> np.ndarray:
+        check("top_words", "n", n, whole(0))
+        return np.argsort(-self.topic_word, axis=1, kind="stable")[:, :n]
+
     def top_words(self, n: int = 10) -> list[list[str]]:
         """The ``n`` most probable words of each topic, best first (ties by vocabulary order)."""
-        order = np.argsort(-self.topic_word, axis=1, kind="stable")[:, :n]
-        return [[self.vocabulary[j] for j in row] for row in order]
+        return [[self.vocabulary[j] for j in row] for row in self._top(n)]
 
     def top_weights(self, n: int = 10) -> list[list[float]]:
         """The weights (topic-word probabilities) of :meth:`top_words`, in the same order."""
-        order = np.argsort(-self.topic_word, axis=1, kind="stable")[:, :n]
-        return [self.topic_word[t, row].tolist() for t, row in enumerate(order)]
+        return [self.topic_word[t, row].tolist() for t, row in enumerate(self._top(n))]
 
     def transform(self, tokens: Sequence[Sequence[str]]) -> np.ndarray:
         """Topic shares (n × k, rows sum to 1) of new token lists; words unseen in training
         are ignored and an empty list gets equal shares."""
-        if isinstance(tokens, str):
-            raise TypeError("transform takes a list of token lists, not a str")
-        counts = count_matrix(list(tokens), self.vocabulary)
+        if isinstance(tokens, str) or not hasattr(tokens, "__iter__"):
+            raise TypeError("transform takes a list of token lists (lists of str)")
+        tokens = as_documents(tokens)
+        for position, document in enumerate(tokens):
+            check_document(position, document)
+        if not tokens:
+            return np.empty((0, self.k))
+        counts = count_matrix(tokens, self.vocabulary)
         if self.kind == "lda":
             return lda_doc_topic(counts, self.weights, self.params["alpha"])
         return _nmf_doc_topic(counts, self.weights, self.idf, self.params)
@@ -172,8 +216,10 @@ class TopicModel:
 
     # -- saving --------------------------------------------------------------------------------
     def save(self, path: str | Path) -> Path:
-        """Write ``path/model.json`` (parameters, seed, versions, vocabulary, a hash of the
-        arrays) and ``path/arrays.npz``. Each file is written atomically."""
+        """Write ``path/arrays.npz``, ``path/model.json`` (parameters, seed, versions,
+        vocabulary) and ``path/checksums.sha256`` (the SHA-256 of both, as ``sha256sum``
+        writes them). Each file is written atomically and the checksums last, so an interrupted
+        save leaves a folder that :meth:`load` refuses, never one that loads wrong."""
         path = Path(path)
         arrays = {"topic_word": self.topic_word, "doc_topic": self.doc_topic,
                   "doc_index": self.doc_index, "weights": self.weights}
@@ -182,59 +228,125 @@ class TopicModel:
         buffer = io.BytesIO()
         np.savez(buffer, **arrays)
         data = buffer.getvalue()
-        atomic_write_bytes(path / "arrays.npz", data)
         meta = {"format": "vnparty.TopicModel", "format_version": FORMAT_VERSION,
                 "kind": self.kind, "backend": self.backend, "seed": self.seed,
                 "params": self.params, "versions": self.versions,
-                "arrays_sha256": hashlib.sha256(data).hexdigest(),
                 "vocabulary": self.vocabulary}
-        atomic_write_text(path / "model.json", json.dumps(meta, ensure_ascii=False, indent=1))
+        text = json.dumps(meta, ensure_ascii=False, indent=1, allow_nan=False).encode("utf-8")
+        atomic_write_bytes(path / _ARRAYS, data)
+        atomic_write_bytes(path / _META, text)
+        atomic_write_text(path / CHECKSUMS, checksums_text({_ARRAYS: _sha256(data),
+                                                            _META: _sha256(text)}))
         return path
 
     @classmethod
     def load(cls, path: str | Path) -> "TopicModel":
-        """Read a model written by :meth:`save`; refuse files that were changed or come from
-        another format version. Nothing is unpickled."""
+        """Read a model written by :meth:`save`. Any change to its files (checked against
+        ``checksums.sha256``), a missing file or key, or another format version raises
+        :class:`~vnparty.checksums.DamagedFileError` (a ``ValueError``) naming the file; a
+        folder without any of the files raises ``FileNotFoundError``. Nothing is unpickled."""
         path = Path(path)
+        if not any((path / name).exists() for name in (_ARRAYS, _META, CHECKSUMS)):
+            raise FileNotFoundError(f"{path} holds no saved model (model.json, arrays.npz and "
+                                    f"{CHECKSUMS}); save one with TopicModel.save")
         try:
-            meta = json.loads((path / "model.json").read_text(encoding="utf-8"))
-            data = (path / "arrays.npz").read_bytes()
+            data, text = (path / _ARRAYS).read_bytes(), (path / _META).read_bytes()
         except FileNotFoundError as error:
-            raise FileNotFoundError(f"{path} holds no saved model (model.json and arrays.npz); "
-                                    "save one with TopicModel.save") from error
-        except json.JSONDecodeError as error:
-            raise ValueError(f"{path / 'model.json'} is not valid JSON; it was changed or cut "
-                             "short: fit and save the model again") from error
-        if meta.get("format") != "vnparty.TopicModel":
-            raise ValueError(f"{path} is not a vnparty topic model")
-        if meta.get("format_version") != FORMAT_VERSION:
-            raise ValueError(f"{path} was written by vnparty {meta.get('versions', {}).get('vnparty')}"
-                             f" in format {meta.get('format_version')}; this vnparty reads "
-                             f"format {FORMAT_VERSION}: fit the model again with this version")
-        if hashlib.sha256(data).hexdigest() != meta.get("arrays_sha256"):
-            raise ValueError(f"{path / 'arrays.npz'} does not match the hash in model.json: the "
-                             "files were changed after saving; fit and save the model again")
+            raise DamagedFileError(f"{error.filename} is missing; {_REMEDY}") from None
+        verify(path, {_ARRAYS: _sha256(data), _META: _sha256(text)}, _REMEDY)
+        meta = _read_meta(path / _META, text)
         from . import __version__
         written_by = meta["versions"].get("vnparty")
         if written_by != __version__:
             warnings.warn(f"{path} was written by vnparty {written_by}, this is {__version__}",
                           stacklevel=2)
-        with np.load(io.BytesIO(data), allow_pickle=False) as arrays:
-            values = {name: arrays[name] for name in arrays.files}
-        model = cls(kind=meta["kind"], backend=meta["backend"], vocabulary=meta["vocabulary"],
-                    topic_word=values["topic_word"], doc_topic=values["doc_topic"],
-                    doc_index=values["doc_index"], weights=values["weights"],
-                    params=meta["params"], seed=meta["seed"], idf=values.get("idf"),
-                    versions=meta["versions"])
-        if model.topic_word.shape != (model.weights.shape[0], len(model.vocabulary)):
-            raise ValueError(f"{path}: array shapes do not match the vocabulary; the model is "
-                             "damaged: fit and save it again")
-        return model
+        values = _read_arrays(path / _ARRAYS, data, meta)
+        return cls(kind=meta["kind"], backend=meta["backend"], vocabulary=meta["vocabulary"],
+                   topic_word=values["topic_word"], doc_topic=values["doc_topic"],
+                   doc_index=values["doc_index"], weights=values["weights"],
+                   params=meta["params"], seed=meta["seed"], idf=values.get("idf"),
+                   versions=meta["versions"])
 
     def __repr__(self) -> str:
         return (f"TopicModel(kind={self.kind!r}, backend={self.backend!r}, k={self.k}, "
                 f"documents={self.doc_topic.shape[0]}, vocabulary={len(self.vocabulary)}, "
                 f"seed={self.seed})")
+
+
+# -- reading a saved model (every field is checked: the files are untrusted input) ------------
+_ARRAYS, _META = "arrays.npz", "model.json"
+_REMEDY = "save the fitted model again (TopicModel.save), or fit it again"
+_FIELDS = {"format": str, "format_version": int, "kind": str, "backend": str, "seed": int,
+           "params": dict, "versions": dict, "vocabulary": list}
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _unique_keys(pairs: list) -> dict:
+    if len({key for key, _ in pairs}) < len(pairs):
+        raise ValueError("a key appears twice")
+    return dict(pairs)
+
+
+def _read_meta(file: Path, text: bytes) -> dict:
+    try:
+        meta = json.loads(text.decode("utf-8"), object_pairs_hook=_unique_keys)
+    except ValueError as error:  # (UnicodeDecodeError and JSONDecodeError are ValueErrors)
+        raise DamagedFileError(f"{file} is not valid JSON ({error}); {_REMEDY}") from None
+    if not isinstance(meta, dict) or meta.get("format") != "vnparty.TopicModel":
+        raise DamagedFileError(f"{file} does not describe a vnparty topic model; {_REMEDY}")
+    if meta.get("format_version") != FORMAT_VERSION:
+        versions = meta.get("versions")
+        written_by = versions.get("vnparty") if isinstance(versions, dict) else None
+        raise DamagedFileError(f"{file} was written by vnparty {written_by} in format "
+                               f"{meta.get('format_version')}; this vnparty reads format "
+                               f"{FORMAT_VERSION}: fit the model again with this version")
+    for key, kind in _FIELDS.items():
+        if key not in meta:
+            raise DamagedFileError(f"{file} lacks the key {key!r}; {_REMEDY}")
+        if not isinstance(meta[key], kind) or isinstance(meta[key], bool):
+            raise DamagedFileError(f"{file}: {key!r} is not a {kind.__name__}; {_REMEDY}")
+    vocabulary, params = meta["vocabulary"], meta["params"]
+    if not all(isinstance(word, str) for word in vocabulary) or len(set(vocabulary)) < len(
+            vocabulary):
+        raise DamagedFileError(f"{file}: the vocabulary is not a list of distinct words; "
+                               f"{_REMEDY}")
+    needed = {"lda": {"alpha": number(0, above=True)},
+              "nmf": {name: _RULES[name] for name in _NMF_SKLEARN}}.get(meta["kind"])
+    if needed is None:
+        raise DamagedFileError(f"{file}: kind {meta['kind']!r} is not 'lda' or 'nmf'; {_REMEDY}")
+    for name, rule in needed.items():
+        if name not in params or not rule.ok(params[name]):
+            raise DamagedFileError(f"{file}: parameter {name!r} is missing or not "
+                                   f"{rule.text}; {_REMEDY}")
+    return meta
+
+
+def _read_arrays(file: Path, data: bytes, meta: dict) -> dict[str, np.ndarray]:
+    try:
+        with np.load(io.BytesIO(data), allow_pickle=False) as arrays:
+            values = {name: arrays[name] for name in arrays.files}
+    except (ValueError, OSError, EOFError, KeyError, zipfile.BadZipFile) as error:
+        raise DamagedFileError(f"{file} is not a readable .npz file ({error}); "
+                               f"{_REMEDY}") from None
+    names = ["topic_word", "doc_topic", "doc_index", "weights"] + (
+        ["idf"] if meta["kind"] == "nmf" else [])
+    missing = [name for name in names if name not in values]
+    if missing:
+        raise DamagedFileError(f"{file} lacks the array(s) {missing}; {_REMEDY}")
+    k = values["weights"].shape[0] if values["weights"].ndim == 2 else -1
+    n = len(values["doc_index"]) if values["doc_index"].ndim == 1 else -1
+    shapes = {"topic_word": (k, len(meta["vocabulary"])), "weights": (k, len(meta["vocabulary"])),
+              "doc_topic": (n, k), "doc_index": (n,), "idf": (len(meta["vocabulary"]),)}
+    for name in names:
+        kind = np.integer if name == "doc_index" else np.floating
+        if values[name].shape != shapes[name] or not np.issubdtype(values[name].dtype, kind):
+            raise DamagedFileError(f"{file}: array {name!r} has shape {values[name].shape} and "
+                                   f"type {values[name].dtype}, which do not match the model "
+                                   f"in {_META}; {_REMEDY}")
+    return values
 
 
 # -- fitting -----------------------------------------------------------------------------------
@@ -258,6 +370,12 @@ def _split_params(params: dict, backend_defaults: dict, where: str) -> tuple[dic
         raise TypeError(f"{where} got unknown parameter(s) {unknown}; it takes "
                         f"{sorted(allowed)}")
     merged = {**allowed, **params}
+    for name, value in merged.items():
+        if name in _RULES:
+            check(where, name, value, _RULES[name])
+        if isinstance(value, np.generic):  # numpy scalars become Python's (for model.json)
+            merged[name] = value.item()
+    _check_together(merged, where)
     return ({k: merged[k] for k in _VOCABULARY}, {k: merged[k] for k in backend_defaults})
 
 
@@ -272,10 +390,29 @@ def _check_k(k, n_documents: int) -> int:
     return int(k)
 
 
-def _check_seed(seed) -> int:
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise TypeError(f"seed must be a whole number >= 0, not {seed!r}")
+def _check_seed(seed, where: str) -> int:
+    check(where, "seed", seed, SEED)
     return int(seed)
+
+
+def _cap_workers(workers: int) -> int:
+    """``workers``, at most the CPUs this process may use (with a warning when capped).
+    (A private copy: vnparty.parallel has its own, to be unified.)"""
+    available = (len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
+                 else os.cpu_count() or 1)
+    if workers > available:
+        warnings.warn(f"workers={workers} is more than the {available} CPU(s) available; "
+                      f"using {available}", stacklevel=_outside_vnparty())
+        return available
+    return workers
+
+
+def _outside_vnparty() -> int:
+    """The ``stacklevel`` for ``warnings.warn`` that points at the first caller outside vnparty."""
+    frame, level, package = sys._getframe(2), 2, os.path.dirname(__file__)
+    while frame is not None and frame.f_code.co_filename.startswith(package + os.sep):
+        frame, level = frame.f_back, level + 1
+    return level
 
 
 def fit_lda(tokens, k: int, seed: int = 0, backend: str = "gensim", **params) -> TopicModel:
@@ -302,7 +439,7 @@ def fit_lda(tokens, k: int, seed: int = 0, backend: str = "gensim", **params) ->
     if isinstance(tokens, StreamedCorpus):
         return _fit_lda_streamed(tokens, k, seed, backend, params)
     vocabulary_params, backend_params = _split_params(params, defaults[backend], "fit_lda")
-    seed = _check_seed(seed)
+    seed = _check_seed(seed, "fit_lda")
     docs, index = check_tokens(tokens)
     k = _check_k(k, len(docs))
     vocabulary_params = _vocabulary_params(vocabulary_params, len(docs))
@@ -322,9 +459,7 @@ def fit_lda(tokens, k: int, seed: int = 0, backend: str = "gensim", **params) ->
 def _priors(p: dict, k: int) -> float:
     """Resolve alpha and eta in ``p`` (1/k when None); return alpha."""
     alpha = 1.0 / k if p["alpha"] is None else float(p["alpha"])
-    eta = 1.0 / k if p["eta"] is None else float(p["eta"])
-    if alpha <= 0 or eta <= 0:
-        raise ValueError("alpha and eta must be positive numbers")
+    eta = 1.0 / k if p["eta"] is None else float(p["eta"])  # (> 0: see _RULES)
     p.update(alpha=alpha, eta=eta)
     return alpha
 
@@ -340,7 +475,7 @@ def _fit_lda_streamed(corpus, k, seed, backend, params) -> TopicModel:
         raise TypeError(f"{', '.join(sorted(set(params) & set(_VOCABULARY)))}: the vocabulary "
                         "of a StreamedCorpus "
                         "is set when it is written (StreamedCorpus.write(..., min_df=, max_df=))")
-    seed = _check_seed(seed)
+    seed = _check_seed(seed, "fit_lda")
     k = _check_k(k, len(corpus))
     alpha = _priors(p, k)
     weights = _gensim_lda(corpus, corpus.vocabulary, k, seed, p)
@@ -360,6 +495,7 @@ def _gensim_lda(counts, vocabulary, k, seed, p) -> np.ndarray:
     from gensim.models import LdaModel, LdaMulticore
 
     corpus = to_gensim_corpus(counts) if sp.issparse(counts) else counts
+    p["workers"] = _cap_workers(p["workers"])  # (the params record the workers used)
     common = dict(corpus=corpus, id2word=dict(enumerate(vocabulary)),
                   num_topics=k, random_state=np.random.RandomState(seed), passes=p["passes"],
                   iterations=p["iterations"], chunksize=p["chunksize"], alpha=p["alpha"],
@@ -414,11 +550,16 @@ def fit_nmf(tokens, k: int, seed: int = 0, backend: str = "sklearn", **params) -
     """
     if backend != "sklearn":
         raise ValueError(f"fit_nmf has the 'sklearn' backend only, not {backend!r}")
+    if isinstance(tokens, StreamedCorpus):
+        raise TypeError("fit_nmf needs the token lists in memory (scikit-learn's NMF reads the "
+                        "whole matrix), not a StreamedCorpus: train the StreamedCorpus with "
+                        "fit_lda, or pass the token lists as a list (e.g. "
+                        "list(preprocessor.iter_transform(texts)))")
     from sklearn.decomposition import NMF, MiniBatchNMF
     from sklearn.feature_extraction.text import TfidfTransformer
 
     vocabulary_params, p = _split_params(params, _NMF_SKLEARN, "fit_nmf")
-    seed = _check_seed(seed)
+    seed = _check_seed(seed, "fit_nmf")
     docs, index = check_tokens(tokens)
     k = _check_k(k, len(docs))
     vocabulary_params = _vocabulary_params(vocabulary_params, len(docs))

@@ -12,6 +12,7 @@ document's words are summed differs, so the model agrees with the in-memory one 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -25,12 +26,14 @@ from typing import Iterable, Iterator
 import numpy as np
 import scipy.sparse as sp
 
+from ._params import DF, MIN_DF, check, whole
+from .checksums import CHECKSUMS, DamagedFileError, checksums_text, file_sha256, verify
 from .features import check_document, no_tokens
 from .wordnumbers import NUMBER, WordNumbers
 
 __all__ = ["StreamedCorpus"]
 
-_FORMAT = 1
+_FORMAT = 2  # 2: checksums.sha256 covers the three files
 _MATRIX, _META, _INDEX = "corpus.mm", "meta.json", "doc_index.npy"
 
 
@@ -41,22 +44,30 @@ class StreamedCorpus:
     Attributes: ``vocabulary`` (column ``j`` is word ``vocabulary[j]``), ``doc_index`` (the
     positions, among the token lists written, of the documents kept: empty lists are left out,
     as :func:`vnparty.fit_lda` does), ``n_documents`` (token lists written), ``params``
-    (min_df and max_df as resolved)."""
+    (min_df and max_df as resolved).
+
+    Opening checks every file against ``checksums.sha256`` (read a block at a time): a folder
+    that was changed in any way raises :class:`~vnparty.checksums.DamagedFileError`."""
 
     def __init__(self, path: str | Path):
         self.path = Path(path)
         try:
-            meta = json.loads((self.path / _META).read_text(encoding="utf-8"))
+            text = (self.path / _META).read_bytes()
+            verify(self.path, {_META: hashlib.sha256(text).hexdigest(),
+                               _INDEX: file_sha256(self.path / _INDEX),
+                               _MATRIX: file_sha256(self.path / _MATRIX)})
+            meta = json.loads(text.decode("utf-8"))
             if meta["format"] != _FORMAT:
                 raise ValueError("it was written in another format")
-            self.doc_index = np.load(self.path / _INDEX)
+            self.doc_index = np.load(self.path / _INDEX, allow_pickle=False)
             self.vocabulary: list[str] = meta["vocabulary"]
             self.n_documents: int = meta["n_documents"]
             self.params: dict = meta["params"]
             _check_matrix(self.path / _MATRIX, meta, len(self.doc_index), len(self.vocabulary))
         except (OSError, ValueError, KeyError, TypeError) as error:
-            raise ValueError(f"{self.path} is not a sound corpus written by StreamedCorpus.write "
-                             f"({type(error).__name__}: {error}); write it again") from error
+            raise DamagedFileError(f"{self.path} is not a sound corpus written by "
+                                   f"StreamedCorpus.write ({type(error).__name__}: {error}); "
+                                   "write it again") from error
 
     def __len__(self) -> int:
         return len(self.doc_index)
@@ -68,8 +79,7 @@ class StreamedCorpus:
 
     def chunks(self, size: int = 2000) -> Iterator[sp.csr_matrix]:
         """The documents as count matrices of ``size`` rows (the last may be shorter)."""
-        if not isinstance(size, Integral) or size < 1:
-            raise ValueError(f"size must be a whole number >= 1, not {size!r}")
+        check("StreamedCorpus.chunks", "size", size, whole(1))
         batch: list = []
         for document in self:
             batch.append(document)
@@ -92,8 +102,8 @@ class StreamedCorpus:
         path = Path(path)
         if isinstance(token_lists, str) or not hasattr(token_lists, "__iter__"):
             raise TypeError("token_lists must be an iterable of token lists (lists of str)")
-        _check_df("min_df", min_df)
-        _check_df("max_df", max_df)
+        check("StreamedCorpus.write", "min_df", min_df, MIN_DF)
+        check("StreamedCorpus.write", "max_df", max_df, DF)
         if path.exists():
             raise FileExistsError(f"{path} exists; pass a new folder, or delete it first")
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -114,7 +124,10 @@ class StreamedCorpus:
                 {"format": _FORMAT, "vocabulary": vocabulary, "n_documents": n_documents,
                  "params": params, "nonzero": nonzero[0],
                  "matrix_bytes": (work / _MATRIX).stat().st_size}), encoding="utf-8")
-            for name in (_MATRIX, _INDEX, _META):
+            (work / CHECKSUMS).write_text(checksums_text(
+                {name: file_sha256(work / name) for name in (_MATRIX, _INDEX, _META)}),
+                encoding="ascii")
+            for name in (_MATRIX, _INDEX, _META, CHECKSUMS):
                 _flush(work / name)
             os.rename(work, path)  # all or nothing
         except BaseException:
@@ -124,17 +137,6 @@ class StreamedCorpus:
             warnings.warn(f"{n_documents - len(kept)} of {n_documents} token lists are empty and "
                           "were left out of the corpus", stacklevel=2)
         return cls(path)
-
-
-def _check_df(name: str, value) -> None:
-    """scikit-learn's rule: a share in [0, 1] or a count >= 1 (min_df may also be "auto")."""
-    if name == "min_df" and value == "auto":
-        return
-    share = isinstance(value, float) and 0 <= value <= 1
-    count = isinstance(value, Integral) and not isinstance(value, bool) and value >= 1
-    if not (share or count):
-        raise ValueError(f"{name} must be a share in [0, 1] or a count >= 1"
-                         f"{' or auto' if name == 'min_df' else ''}, not {value!r}")
 
 
 def _check_matrix(path: Path, meta: dict, rows: int, columns: int) -> None:
@@ -160,6 +162,8 @@ def _first_pass(token_lists, scratch: Path):
     words, frequency, kept, position = WordNumbers(), np.zeros(0, np.int64), array("q"), -1
     with open(scratch, "wb") as out:
         for position, tokens in enumerate(token_lists):
+            if isinstance(tokens, Iterator):
+                tokens = list(tokens)
             check_document(position, tokens)
             if not len(tokens):
                 continue
