@@ -4,6 +4,7 @@ import hashlib
 import sqlite3
 import subprocess
 import sys
+import time
 import warnings
 
 import pytest
@@ -152,9 +153,11 @@ def test_a_damaged_page_found_by_a_query_starts_the_cache_afresh(tmp_path):
     cache = SegmentCache(path)
     assert len(cache.get_many(keys[:5])) == 5  # opened: the damage comes after
     assert _break_pages(path, 0x0A)  # the leaves of the index of keys
+    path.chmod(0o640)
     with pytest.warns(UserWarning, match=r"damaged \(database disk image is malformed\); it "
                                          "is started afresh"):
         assert cache.get_many(keys) == {}  # (all recomputed)
+    assert path.stat().st_mode & 0o777 == 0o640 and len(list(tmp_path.iterdir())) == 1
     cache.put_many([("k1", ["từ1", "chữ1"])])
     assert cache.get_many(["k1", "k2"]) == {"k1": ["từ1", "chữ1"]}
     with warnings.catch_warnings():
@@ -268,3 +271,35 @@ def test_a_cache_path_under_the_home_folder(tmp_path, monkeypatch, expected):
     assert Preprocessor(progress=False, cache="~/.cache/vnparty").fit_transform(SAMPLE) == expected
     assert len(SegmentCache(home / ".cache" / "vnparty")) == len(SAMPLE)
     assert list(work.iterdir()) == []  # no folder named "~" here
+
+
+# -- a run killed with its workers -------------------------------------------------------------
+
+_RUN = """
+import sys, vnparty
+texts = [u.text for u in vnparty.split_units(vnparty.load_articles(), unit="sentence")]
+vnparty.Preprocessor(progress=False, n_jobs=2, chunk_size=6, cache=sys.argv[1]).fit(texts)
+"""
+
+
+def test_a_run_killed_with_its_workers_leaves_a_sound_cache(tmp_path):
+    import os
+    import signal
+
+    path = tmp_path / "c.sqlite"
+    run = subprocess.Popen([sys.executable, "-c", _RUN, str(path)], start_new_session=True)
+    try:
+        deadline = time.monotonic() + 120
+        while not (path.exists() and path.stat().st_size > 3 * 4096):  # (some entries)
+            assert time.monotonic() < deadline and run.poll() is None, "the run wrote nothing"
+            time.sleep(0.01)
+        assert run.poll() is None  # (killed while it runs)
+    finally:
+        os.killpg(run.pid, signal.SIGKILL)  # the run and its workers, mid-write maybe
+        run.wait()
+    texts = [u.text for u in vnparty.split_units(vnparty.load_articles(), unit="sentence")]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no damage, no reset
+        cached = Preprocessor(progress=False, cache=path).fit_transform(texts)
+        assert len(SegmentCache(path)) == len(set(texts))
+    assert cached == Preprocessor(progress=False).fit_transform(texts)

@@ -180,8 +180,11 @@ class SegmentCache:
                 raise
 
     def _roll_back(self) -> None:
-        if self._connection is not None and self._connection.in_transaction:
-            self._connection.rollback()
+        try:
+            if self._connection is not None and self._connection.in_transaction:
+                self._connection.rollback()
+        except sqlite3.Error:
+            self._abandon()
 
     def _abandon(self) -> None:
         """Close the connection after an error (a transaction left open is rolled back)."""
