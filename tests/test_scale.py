@@ -73,7 +73,8 @@ def test_damaged_entries_are_recomputed(tmp_path, texts, serial):
 
 def test_damaged_cache_file_is_started_afresh(tmp_path, texts, serial):
     path = tmp_path / "c.sqlite"
-    path.write_bytes(b"not a database" * 100)
+    SegmentCache(path).put_many([("a", ["đảng"])])
+    path.write_bytes(path.read_bytes()[:100] + b"not a database" * 600)  # (header kept)
     with pytest.warns(UserWarning, match="damaged"):
         assert Preprocessor(progress=False, cache=path).fit_transform(texts[:5]) == \
             Preprocessor(progress=False).fit_transform(texts[:5])
