@@ -18,6 +18,7 @@ from scipy.optimize import linear_sum_assignment
 
 from .features import count_matrix
 from .models import TopicModel, fit_lda, fit_nmf
+from .parallel import cap_workers
 
 __all__ = ["MEASURES", "coherence", "coherence_per_topic", "topic_diversity", "perplexity",
            "stability", "select_k", "match_topics"]
@@ -161,7 +162,7 @@ def select_k(tokens: Sequence[Sequence[str]], ks: Sequence[int], method: str = "
     jobs = [(tokens, method, k, seed, tuple(measures), n, params)
             for k, seed in itertools.product(ks, seeds)]
     if n_jobs > 1:
-        with ProcessPoolExecutor(max_workers=n_jobs) as pool:
+        with ProcessPoolExecutor(max_workers=cap_workers(n_jobs)) as pool:
             results = list(pool.map(_fit_and_score, jobs))
     else:
         results = [_fit_and_score(job) for job in jobs]

@@ -33,6 +33,7 @@ from .checksums import CHECKSUMS, DamagedFileError, checksums_text, verify
 from .features import (as_documents, check_document, check_tokens, count_matrix,
                        document_term_matrix, to_gensim_corpus)
 from .io import atomic_write_bytes, atomic_write_text
+from .parallel import cap_workers
 from .streamed import StreamedCorpus
 
 __all__ = ["TopicModel", "fit_lda", "fit_nmf", "lda_doc_topic", "auto_min_df", "FORMAT_VERSION",
@@ -396,15 +397,8 @@ def _check_seed(seed, where: str) -> int:
 
 
 def _cap_workers(workers: int) -> int:
-    """``workers``, at most the CPUs this process may use (with a warning when capped).
-    (A private copy: vnparty.parallel has its own, to be unified.)"""
-    available = (len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
-                 else os.cpu_count() or 1)
-    if workers > available:
-        warnings.warn(f"workers={workers} is more than the {available} CPU(s) available; "
-                      f"using {available}", stacklevel=_outside_vnparty())
-        return available
-    return workers
+    """``workers``, at most the CPUs this process may use (a warning at the user's line)."""
+    return cap_workers(workers, "workers", stacklevel=_outside_vnparty())
 
 
 def _outside_vnparty() -> int:
