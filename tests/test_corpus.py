@@ -419,6 +419,22 @@ def test_file_names_that_are_not_utf8_give_valid_distinct_ids(tmp_path):
         article_id.encode("utf-8")  # no surrogates: writable to any UTF-8 output
 
 
+@pytest.mark.skipif(os.name != "posix" or sys.platform == "darwin",
+                    reason="needs a file system that takes any bytes in names")
+def test_topics_on_files_whose_names_are_not_utf8(tmp_path, articles):
+    """3ae0c36 failed after fitting, writing doc_topic.csv ("surrogates not allowed")."""
+    from vnparty.cli import main
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for raw, article in zip((b"caf\xe9", b"caf\xe8", b"\xff", b"ok", b"x\x80"), articles):
+        with open(os.fsencode(folder) + b"/" + raw + b".txt", "wb") as handle:
+            handle.write(f"{article.title}\n\n{article.text}".encode("utf-8"))
+    assert main(["topics", str(folder), "--k", "2", "--out", str(tmp_path / "out")]) == 0
+    frame = pd.read_csv(tmp_path / "out" / "doc_topic.csv", encoding="utf-8")
+    assert sorted(set(frame["article_id"])) == ["\\xff", "caf\\xe8", "caf\\xe9", "ok", "x\\x80"]
+
+
 @pytest.mark.parametrize("text, message", [
     (None, "DataFrame row 1 has no text"), (float("nan"), "DataFrame row 1 has no text"),
     (5, "DataFrame row 1: the text is a int, not a string"),

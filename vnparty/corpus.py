@@ -323,6 +323,15 @@ def read_articles(source, *, text_column: str = "text") -> list[Article]:
     (``id``, ``title``, ``date``, ``source``, ``province``, ``district`` and ``byline`` are
     recognised; the rest go to ``Article.metadata``). Files need not be UTF-8: UTF-16 and the
     legacy Vietnamese encodings are recognised.
+
+    Only regular files are read: in a folder, ``*.txt`` names (any case) that are FIFOs,
+    sockets, devices or folders are skipped with a warning; such a file given as the CSV/JSONL
+    is a ValueError. Ids are unique: an empty id becomes ``<file stem>#<line or row>``
+    (``DataFrame#<position>``), a repeated one is a ValueError naming both rows, and a file name
+    that is not UTF-8 gives an id with ``\\xNN`` for the odd bytes. Dates are read day first
+    (13/02/2024) unless the year comes first (2024-02-13); dates that cannot be read are left
+    empty and counted in one warning. A text that is missing, not a string, or holds no letters
+    is a ValueError naming its file and row.
     """
     return list(iter_articles(source, text_column=text_column))
 
