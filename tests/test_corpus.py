@@ -1,7 +1,10 @@
 import csv
 import datetime as dt
 import json
+import os
 import re
+import sys
+import unicodedata
 import warnings
 from pathlib import Path
 
@@ -244,3 +247,206 @@ def test_a_title_column_keeps_every_body_paragraph(articles):
     on_top = read_articles(pd.DataFrame({"title": ["Xây dựng Đảng"],
                                          "text": ["Xây dựng Đảng\n\nChi bộ họp định kỳ."]}))
     assert on_top[0].paragraphs == ("Chi bộ họp định kỳ.",)
+
+
+# -- hostile and faulty input (issue 12) --------------------------------------------------------
+def read_with_guard(source, seconds=60):
+    """read_articles in a thread; a FIFO that blocks it is opened for writing to set it free,
+    and the test fails."""
+    import threading
+
+    outcome = {}
+
+    def run():
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                outcome["articles"] = read_articles(source)
+            except Exception as error:  # noqa: BLE001 - handed to the test
+                outcome["error"] = error
+            outcome["warnings"] = [str(w.message) for w in caught]
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(seconds)
+    if thread.is_alive():
+        for fifo in Path(source).parent.rglob("*"):
+            if fifo.is_fifo():
+                os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+        thread.join(seconds)
+        pytest.fail(f"read_articles({source}) blocked on a FIFO")
+    return outcome
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_a_fifo_in_a_folder_is_skipped_with_a_warning(tmp_path):
+    (tmp_path / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    os.mkfifo(tmp_path / "x.txt")
+    (tmp_path / "dir.txt").mkdir()
+    outcome = read_with_guard(tmp_path)
+    assert [a.id for a in outcome["articles"]] == ["a"]
+    assert any("2 .txt name(s) that are not regular files" in w and "x.txt" in w
+               and "dir.txt" in w for w in outcome["warnings"])
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+@pytest.mark.parametrize("name", ["corpus.csv", "corpus.jsonl"])
+def test_a_fifo_given_as_the_file_is_refused(tmp_path, name):
+    os.mkfifo(tmp_path / name)
+    error = read_with_guard(tmp_path / name).get("error")
+    assert isinstance(error, ValueError) and f"{name} is not a regular file" in str(error)
+
+
+def test_jsonl_line_separators_inside_strings(tmp_path):
+    texts = ["Chi bộ họp\u2028định kỳ.", "Cấp ủy\u2029quán triệt.", "Đảng viên\x85mới.",
+             "Huyện ủy\fkiểm tra.", "Ban\x1ecán sự.", "Tổ chức\vcơ sở.", "Nghị\tquyết."]
+    path = tmp_path / "c.jsonl"
+    lines = [json.dumps({"id": str(i), "text": t}, ensure_ascii=False) for i, t in enumerate(texts)]
+    path.write_bytes(("\r\n".join(lines) + "\r\n").encode("utf-8"))
+    got = read_articles(path)
+    assert [a.id for a in got] == [str(i) for i in range(len(texts))]
+    assert [a.text for a in got] == [a.text for a in read_articles(pd.DataFrame({"text": texts}))]
+
+
+def test_bad_jsonl_lines_name_the_file_and_line(tmp_path):
+    path = tmp_path / "c.jsonl"
+    for body, message in [('{"text": "Chi bộ."}\n\n{"text": "a\n', r"c\.jsonl, line 3: not valid JSON"),
+                          ('{"text": "Chi bộ."}\n[1, 2]\n', r"c\.jsonl, line 2 is a JSON list"),
+                          ('{"text": "Chi bộ."}\n{"body": "x"}\n', r"c\.jsonl, line 2: no 'text'"),
+                          ('{"text": "Chi b\\ud800."}\n', r"c\.jsonl, line 1 holds a lone surrogate"),
+                          ('\n\n', r"c\.jsonl holds no articles")]:
+        path.write_text(body, encoding="utf-8")
+        with pytest.raises(ValueError, match=message):
+            read_articles(path)
+
+
+def test_dates_are_day_first_and_unreadable_ones_are_counted(tmp_path):
+    dates = ["01/02/2024", "13/02/2024", "2024-02-01", "1-2-2024", "ngày 1 tháng 2 năm 2024",
+             "02/13/2024", "soon", "", "31/02/2024"]
+    path = tmp_path / "c.csv"
+    pd.DataFrame({"text": [ARTICLE] * len(dates), "date": dates}).to_csv(path, index=False)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        got = read_articles(path)
+    feb = dt.date(2024, 2, 1)
+    assert [a.date for a in got] == [feb, dt.date(2024, 2, 13), feb, feb, feb, None, None, None,
+                                     None]
+    [warning] = [str(w.message) for w in caught if "date" in str(w.message)]
+    assert "3 date(s) could not be read" in warning and "'02/13/2024'" in warning
+    assert "c.csv, row 6" in warning
+
+
+def test_txt_files_are_found_whatever_the_case_of_the_suffix(tmp_path):
+    for name in ("a.txt", "b.TXT", "c.Txt"):
+        (tmp_path / name).write_text(ARTICLE, encoding="utf-8")
+    assert [a.id for a in read_articles(tmp_path)] == ["a", "b", "c"]
+    (tmp_path / "a.TXT").write_text(ARTICLE, encoding="utf-8")
+    with pytest.raises(ValueError, match=r"id 'a' is used twice, by .*a\.TXT and by .*a\.txt"):
+        read_articles(tmp_path)
+
+
+@pytest.mark.parametrize("content", [b"\0" * 4096, b"\0", "12/3 - 4,5 %".encode(), b"\x01\x02" * 50])
+def test_a_file_without_letters_is_refused(tmp_path, content):
+    (tmp_path / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    (tmp_path / "junk.txt").write_bytes(content)
+    with pytest.raises(ValueError, match=r"junk\.txt holds no letters"):
+        read_articles(tmp_path)
+
+
+def test_empty_ids_are_made_unique(tmp_path):
+    jsonl = tmp_path / "c.jsonl"
+    jsonl.write_text("\n".join(json.dumps(r) for r in [
+        {"id": None, "text": ARTICLE}, {"id": "", "text": ARTICLE}, {"text": ARTICLE},
+        {"id": " ", "text": ARTICLE}, {"id": 7, "text": ARTICLE}]), encoding="utf-8")
+    assert [a.id for a in read_articles(jsonl)] == ["c#1", "c#2", "c#3", "c#4", "7"]
+    path = tmp_path / "c.csv"
+    path.write_text(f'id,text\n,"{ARTICLE}"\nx,"{ARTICLE}"\n,"{ARTICLE}"\n', encoding="utf-8")
+    assert [a.id for a in read_articles(path)] == ["c#1", "x", "c#3"]
+    frame = pd.DataFrame({"id": [None, "y", float("nan")], "text": [ARTICLE] * 3})
+    assert [a.id for a in read_articles(frame)] == ["DataFrame#0", "y", "DataFrame#2"]
+
+
+def test_duplicate_ids_are_refused_with_their_rows(tmp_path):
+    path = tmp_path / "c.csv"
+    pd.DataFrame({"id": ["p", "q", "p"], "text": [ARTICLE] * 3}).to_csv(path, index=False)
+    with pytest.raises(ValueError, match=r"id 'p' is used twice, by .*c\.csv, row 1 .* and by "
+                                         r".*c\.csv, row 3"):
+        read_articles(path)
+    jsonl = tmp_path / "c.jsonl"
+    jsonl.write_text('{"id": 1, "text": "Chi bộ."}\n{"id": "1", "text": "Đảng bộ."}\n',
+                     encoding="utf-8")
+    with pytest.raises(ValueError, match=r"id '1' is used twice.*line 1 .*line 2"):
+        read_articles(jsonl)
+    with pytest.raises(ValueError, match=r"id 'p' is used twice, by DataFrame row 0 and by "
+                                         r"DataFrame row 2"):
+        read_articles(pd.DataFrame({"id": ["p", "q", "p"], "text": [ARTICLE] * 3}))
+
+
+@pytest.mark.parametrize("body, message", [
+    (b"", r"c\.csv is empty"),
+    (b"\n\n", r"c\.csv is empty"),
+    (b"id,text\n", r"c\.csv holds no articles"),
+    ("id,text\nx,Chi bộ.,extra\n".encode(), r"c\.csv, row 1 \(line 2\) has 3 fields where the "
+                                            r"header has 2"),
+    ("id,text\nx,Chi bộ.\ny\n".encode(), r"c\.csv, row 2 \(line 3\) has 1 fields"),
+    ("text,id,text\nChi bộ.,x,y\n".encode(), r"c\.csv: the header names the column\(s\) "
+                                             r"\['text'\] twice"),
+])
+def test_empty_or_ragged_csv_names_the_file(tmp_path, body, message):
+    (tmp_path / "c.csv").write_bytes(body)
+    with pytest.raises(ValueError, match=message):
+        read_articles(tmp_path / "c.csv")
+
+
+def test_csv_ids_and_metadata_stay_as_written(tmp_path):
+    nfd = unicodedata.normalize("NFD", "Hòa Bình")
+    path = tmp_path / "c.csv"
+    path.write_text(f'id,text,note\n{nfd},"{ARTICLE}", a b \n', encoding="utf-8")
+    [article] = read_articles(path)
+    assert article.id == nfd and article.metadata == {"note": " a b "}
+    assert article.paragraphs == read_articles(pd.DataFrame({"text": [ARTICLE]}))[0].paragraphs
+
+
+@pytest.mark.skipif(os.name != "posix" or sys.platform == "darwin",
+                    reason="needs a file system that takes any bytes in names")
+def test_file_names_that_are_not_utf8_give_valid_distinct_ids(tmp_path):
+    for raw in (b"caf\xe9.txt", b"caf\xe8.txt", b"ok.txt"):
+        with open(os.fsencode(tmp_path) + b"/" + raw, "wb") as handle:
+            handle.write(ARTICLE.encode("utf-8"))
+    ids = [a.id for a in read_articles(tmp_path)]
+    assert ids == ["caf\\xe8", "caf\\xe9", "ok"]
+    for article_id in ids:
+        article_id.encode("utf-8")  # no surrogates: writable to any UTF-8 output
+
+
+@pytest.mark.skipif(os.name != "posix" or sys.platform == "darwin",
+                    reason="needs a file system that takes any bytes in names")
+def test_topics_on_files_whose_names_are_not_utf8(tmp_path, articles):
+    """3ae0c36 failed after fitting, writing doc_topic.csv ("surrogates not allowed")."""
+    from vnparty.cli import main
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for raw, article in zip((b"caf\xe9", b"caf\xe8", b"\xff", b"ok", b"x\x80"), articles):
+        with open(os.fsencode(folder) + b"/" + raw + b".txt", "wb") as handle:
+            handle.write(f"{article.title}\n\n{article.text}".encode("utf-8"))
+    assert main(["topics", str(folder), "--k", "2", "--out", str(tmp_path / "out")]) == 0
+    frame = pd.read_csv(tmp_path / "out" / "doc_topic.csv", encoding="utf-8")
+    assert sorted(set(frame["article_id"])) == ["\\xff", "caf\\xe8", "caf\\xe9", "ok", "x\\x80"]
+
+
+@pytest.mark.parametrize("text, message", [
+    (None, "DataFrame row 1 has no text"), (float("nan"), "DataFrame row 1 has no text"),
+    (5, "DataFrame row 1: the text is a int, not a string"),
+    (["Chi bộ."], "DataFrame row 1: the text is a list, not a string")])
+def test_a_text_that_is_not_a_string_names_its_row(tmp_path, text, message):
+    with pytest.raises(ValueError, match=re.escape(message)):
+        read_articles(pd.DataFrame({"text": [ARTICLE, text]}))
+    path = tmp_path / "c.jsonl"
+    path.write_text(json.dumps({"text": ARTICLE}) + "\n" + json.dumps({"text": text}) + "\n",
+                    encoding="utf-8")
+    if isinstance(text, float):
+        return  # NaN is not JSON
+    with pytest.raises(ValueError, match=re.escape(message.replace("DataFrame row 1",
+                                                                   f"{path}, line 2"))):
+        read_articles(path)

@@ -127,6 +127,17 @@ def test_utf8_nfd_becomes_nfc():
     assert decode_bytes(nfd.encode("utf-8")) == (PARAGRAPH, "utf-8")
 
 
+@pytest.mark.parametrize("codec", ["utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-32"])
+def test_unicode_kept_as_written_without_nfc(codec):
+    nfd = unicodedata.normalize("NFD", PARAGRAPH)
+    text, _ = decode_bytes(nfd.encode(codec), nfc=False)
+    assert text == nfd != PARAGRAPH
+
+
+def test_legacy_is_composed_even_without_nfc():
+    assert decode_bytes(encode_cp1258(PARAGRAPH), nfc=False) == (PARAGRAPH, "cp1258")
+
+
 @pytest.mark.parametrize("codec, bom, label", [
     ("utf-16-le", codecs.BOM_UTF16_LE, "utf-16-le"),
     ("utf-16-be", codecs.BOM_UTF16_BE, "utf-16-be"),

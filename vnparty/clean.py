@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from .lexicon import default_lexicon, syllable_key
@@ -65,7 +66,10 @@ def _syllable_bigrams(text: str) -> set[tuple[str, str]]:
 def near_duplicate(a: str, b: str, threshold: float = 0.6) -> bool:
     """True when the texts are of like length and most syllable pairs of the shorter stand in the
     longer, after abbreviations are expanded (a photo caption printed twice with small changes)."""
-    x, y = _syllable_bigrams(a), _syllable_bigrams(b)
+    return _near_pairs(_syllable_bigrams(a), _syllable_bigrams(b), threshold)
+
+
+def _near_pairs(x: set, y: set, threshold: float = 0.6) -> bool:
     if min(len(x), len(y)) < 4 or min(len(x), len(y)) < 0.5 * max(len(x), len(y)):
         return False
     return len(x & y) / min(len(x), len(y)) >= threshold
@@ -142,25 +146,68 @@ def clean_article(raw: str, *, window: int = 3, title: str | None = None) -> Cle
     return CleanedText(known or title, date, byline, tuple(body), tuple(dropped))
 
 
+_PREFIX = 8  # kept headings are found by their first characters
+
+
 def _drop_repeats(paragraphs: list[str], window: int):
+    """Exact repeats (anywhere), headings glued to a later paragraph and near repeats (within
+    ``window``). Linear in the number of paragraphs: kept texts and headings are looked up in
+    dicts, and only the last ``window`` paragraphs are compared word by word."""
     kept: list[str] = []
+    pairs: list[set] = []  # syllable pairs of each kept paragraph
+    count: Counter = Counter()  # kept texts
+    headings: dict[str, set[int]] = {}  # kept headings -> their positions in kept
+    lengths: dict[str, Counter] = {}  # first characters of kept headings -> their lengths
+
+    def keep(position: int, text: str, add: int) -> None:
+        count[text] += add
+        if not _is_heading(text):
+            return
+        key = text[:_PREFIX]
+        if add > 0:
+            headings.setdefault(text, set()).add(position)
+            lengths.setdefault(key, Counter())[len(text)] += 1
+            return
+        headings[text].discard(position)
+        if not headings[text]:
+            del headings[text]
+        lengths[key][len(text)] -= 1
+        if not lengths[key][len(text)]:
+            del lengths[key][len(text)]
+
+    def glued_heading(paragraph: str) -> str | None:
+        """The earliest kept heading that starts ``paragraph`` with no space after it."""
+        found = None
+        for key in {paragraph[:n] for n in range(1, _PREFIX + 1)}:
+            for size in lengths.get(key, ()):
+                head = paragraph[:size]
+                if size < len(paragraph) and not paragraph[size].isspace() and head in headings:
+                    first = min(headings[head])
+                    if found is None or first < found[0]:
+                        found = (first, head)
+        return found and found[1]
+
     dropped = []
     for paragraph in paragraphs:
-        if paragraph in kept:
+        if count[paragraph]:
             dropped.append((paragraph, "exact repeat"))
             continue
-        glued = next((h for h in kept if _is_heading(h) and paragraph.startswith(h)
-                      and len(paragraph) > len(h) and not paragraph[len(h)].isspace()), None)
+        glued = glued_heading(paragraph)
         if glued:
             dropped.append((glued, "heading glued to the next paragraph"))
             paragraph = paragraph[len(glued):].strip()
+        mine = _syllable_bigrams(paragraph)
         near = next((i for i in range(len(kept) - 1, max(-1, len(kept) - 1 - window), -1)
-                     if near_duplicate(kept[i], paragraph)), None)
+                     if _near_pairs(pairs[i], mine)), None)
         if near is None:
             kept.append(paragraph)
+            pairs.append(mine)
+            keep(len(kept) - 1, paragraph, 1)
         elif len(paragraph) > len(kept[near]):
             dropped.append((kept[near], "near repeat"))
-            kept[near] = paragraph
+            keep(near, kept[near], -1)
+            kept[near], pairs[near] = paragraph, mine
+            keep(near, paragraph, 1)
         else:
             dropped.append((paragraph, "near repeat"))
     return kept, dropped

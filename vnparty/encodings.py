@@ -197,7 +197,7 @@ _BOMS = [  # longest first: the UTF-32-LE BOM starts with the UTF-16-LE one
 ]
 
 
-def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
+def _utf16_without_bom(data: bytes, compose) -> tuple[str, str] | None:
     n = len(data) // 2
     if n < 2 or len(data) % 2:
         return None
@@ -215,32 +215,37 @@ def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
     if _BAD_CONTROL.search(text):
         return None
     letters = sum(c.isalpha() or c.isspace() for c in text)
-    return (_nfc(text), enc) if letters >= 0.6 * len(text) else None
+    return (compose(text), enc) if letters >= 0.6 * len(text) else None
 
 
 _TRIED = ("UTF-8 (with or without BOM), UTF-16 (BOM or NUL pattern), "
           "UTF-32 (BOM), Windows-1258, VISCII, TCVN3 (ABC), VNI-Windows")
 
 
-def decode_bytes(data: bytes, *, name: str = "<bytes>") -> tuple[str, str]:
+def decode_bytes(data: bytes, *, name: str = "<bytes>", nfc: bool = True) -> tuple[str, str]:
     """Return (text, encoding_name).
 
     encoding_name is one of: utf-8, utf-8-sig, utf-16-le, utf-16-be,
     utf-32-le, utf-32-be, cp1258, viscii, tcvn3, vni.  The text is NFC, with
     any BOM removed.  Raises ValueError if no encoding fits.
+
+    ``nfc=False`` keeps text in a Unicode encoding as written (the ids of a
+    table must match the user's own); the legacy encodings are always
+    composed, as their bytes have no other Unicode form.
     """
     data = bytes(data)
+    compose = _nfc if nfc else str
     for bom, label, codec in _BOMS:
         if data.startswith(bom):
             try:
-                return _nfc(data[len(bom):].decode(codec)), label
+                return compose(data[len(bom):].decode(codec)), label
             except UnicodeDecodeError:
                 break
-    found = _utf16_without_bom(data)
+    found = _utf16_without_bom(data, compose)
     if found:
         return found
     try:
-        return _nfc(data.decode("utf-8")), "utf-8"
+        return compose(data.decode("utf-8")), "utf-8"
     except UnicodeDecodeError:
         pass
     best = None
