@@ -34,7 +34,7 @@ PROTECTED_NAMES = frozenset({"Hồ Chí Minh"})
 _UPPER = "".join(c for c in map(chr, range(0x41, 0x2000)) if c.isupper() and c.isalpha())
 _LOWER = "".join(c for c in map(chr, range(0x61, 0x2000)) if c.islower() and c.isalpha())
 _SYLLABLE = rf"[{_UPPER}][{_LOWER}]*(?!\w)"
-_RUN = re.compile(rf"(?<!\w){_SYLLABLE}(?:[ \t\u00a0]+{_SYLLABLE})*")
+_RUN = re.compile(rf"(?<!\w){_SYLLABLE}(?:[ \t\u00a0]+{_SYLLABLE})+")  # two or more
 
 # administrative units, streets, schools, whose name follows ("huyện Lộc Hà", "TX Đông Triều")
 _ADMIN = {"huyện": "huyện", "xã": "xã", "tỉnh": "tỉnh", "thành phố": "thành phố",
@@ -43,7 +43,10 @@ _ADMIN = {"huyện": "huyện", "xã": "xã", "tỉnh": "tỉnh", "thành phố"
           "khu phố": "khu phố", "tổ dân phố": "tổ dân phố", "tp": "thành phố",
           "tx": "thị xã", "tt": "thị trấn", "châu": "châu", "đường": "đường", "phố": "phố",
           "đại lộ": "đại lộ", "cầu": "cầu", "trường": "trường", "thpt": "trường",
-          "thcs": "trường", "đh": "trường", "đhdl": "trường"}
+          "thcs": "trường", "đh": "trường", "đhdl": "trường",
+          # named like people, but neither people nor places
+          "công ty": "", "tập đoàn": "", "hợp tác xã": "", "htx": "", "bệnh viện": "",
+          "tuyến": ""}
 # organisations, followed by a place or by a person ("Tỉnh ủy Hà Văn Hùng")
 _ORGANISATIONS = {"huyện ủy": "huyện", "tỉnh ủy": "tỉnh", "thành ủy": "thành phố",
                   "thị ủy": "thị xã", "quận ủy": "quận", "đảng ủy": "", "đảng bộ": "",
@@ -51,7 +54,7 @@ _ORGANISATIONS = {"huyện ủy": "huyện", "tỉnh ủy": "tỉnh", "thành �
                   "hội đồng nhân dân": "", "mttq": "", "huyện đoàn": "huyện",
                   "tỉnh đoàn": "tỉnh", "thành đoàn": "thành phố"}
 # personal titles: any capitalised run after them is a name
-_PERSONAL = ("ông", "bà", "anh", "chị", "cô", "chú", "em", "cháu", "cụ", "thầy",
+_PERSONAL = ("ông", "bà", "anh", "chị", "cô", "chú", "cháu", "cụ", "thầy",
              "đồng chí", "đ/c", "ảnh:")
 # offices and professions: evidence for a two-syllable name
 _OFFICES = ("bí thư", "chủ tịch", "thủ tướng", "bộ trưởng", "thứ trưởng", "giám đốc",
@@ -83,14 +86,16 @@ def known_places() -> frozenset[str]:
     return _word_list("place_names.txt")
 
 
-def _ends_with(before: str, words) -> str | None:
-    """The word of ``words`` that ``before`` (lower case, no trailing space) ends with, as a
-    whole word, or None."""
-    for word in words:
-        if before.endswith(word) and (len(before) == len(word)
-                                      or not before[-len(word) - 1].isalnum()):
-            return word
-    return None
+def _ending(words) -> re.Pattern:
+    """A pattern for a text that ends with one of ``words`` as a whole word (the longest)."""
+    alternatives = "|".join(map(re.escape, sorted(words, key=len, reverse=True)))
+    return re.compile(rf"(?<![^\W_])(?:{alternatives})\Z")
+
+
+def _ends_with(before: str, pattern: re.Pattern) -> str | None:
+    """The word of ``pattern`` that ``before`` (lower case, no trailing space) ends with."""
+    match = pattern.search(before)
+    return match.group() if match else None
 
 
 def _preceding(text: str, start: int) -> str:
@@ -109,21 +114,24 @@ class Found(NamedTuple):
     places: list[tuple[int, int, str]]
 
 
-_ADMIN_WORDS = sorted(_ADMIN, key=len, reverse=True)
-_ORGANISATION_WORDS = sorted(_ORGANISATIONS, key=len, reverse=True)
+_ADMIN_WORDS, _ORGANISATION_WORDS = _ending(_ADMIN), _ending(_ORGANISATIONS)
+_PERSONAL_WORDS, _OFFICE_WORDS = _ending(_PERSONAL), _ending(_OFFICES)
+_OFFICE_FIRST = re.compile(rf"(?:{'|'.join(map(re.escape, _OFFICES))})(?![^\W_])")
 _ADMIN_SYLLABLES = {"huyện", "xã", "tỉnh", "thôn", "phường", "quận", "xóm", "làng"}  # "Huyện X"
 
 
 def _pieces(text: str, tokens: Sequence[tuple[int, int]] | None):
     """Runs of capitalised syllables, each a list of syllable spans, cut where a token joins one
     of its syllables to something outside the run."""
-    starts = [s for s, _ in tokens] if tokens is not None else None
+    starts = None
     for run in _RUN.finditer(text):
         syllables = [(m.start() + run.start(), m.end() + run.start())
                      for m in re.finditer(r"\S+", run.group())]
         if tokens is None:
             yield syllables
             continue
+        if starts is None:
+            starts = [s for s, _ in tokens]
         piece = []
         for a, b in syllables:
             k = bisect.bisect_right(starts, a) - 1
@@ -170,6 +178,8 @@ def find_names(text: str, tokens: Sequence[tuple[int, int]] | None = None, *,
     family, places_known = family_names(), known_places()
     candidates, places = [], []  # (span list, evidence)
     for piece in _pieces(text, tokens):
+        if len(piece) < 2:  # (a given name alone is found below)
+            continue
         words = [text[a:b] for a, b in piece]
         before = _preceding(text, piece[0][0])
         kind = None
@@ -179,8 +189,8 @@ def find_names(text: str, tokens: Sequence[tuple[int, int]] | None = None, *,
         organisation = None if admin else _ends_with(before, _ORGANISATION_WORDS)
         if admin:
             kind = _ADMIN[admin]
-        personal = _ends_with(before, _PERSONAL)
-        evidence = bool(personal or _ends_with(before, _OFFICES))
+        personal = _ends_with(before, _PERSONAL_WORDS)
+        evidence = bool(personal or _ends_with(before, _OFFICE_WORDS))
         start = None
         if kind is not None or organisation:
             first = 0 if organisation and len(words) >= 3 and words[0] in family else 1
@@ -199,22 +209,26 @@ def find_names(text: str, tokens: Sequence[tuple[int, int]] | None = None, *,
         if start is not None and 2 <= len(words) - start <= 5:
             candidates.append((piece[start:], evidence))
     place_texts = {" ".join(text[a:b].split()) for a, b, _ in places} | places_known
+    longest = max(map(str.count, place_texts, [" "] * len(place_texts))) + 1
     accepted, maybe = [], []
     for piece, evidence in candidates:
         name = " ".join(text[piece[0][0]:piece[-1][1]].split())
-        if name in protected or name in place_texts:
-            continue
+        words = name.split()
+        if name in protected or any(" ".join(words[:n]) in place_texts
+                                    for n in range(1, min(len(words), longest) + 1)):
+            continue  # a place, or a place run into the next sentence ("Thái Lan Các")
         after = " ".join(text[piece[-1][1]:piece[-1][1] + 40].lower().split())
         after = after.lstrip(" ,-–—(")
-        evidence = evidence or any(after.startswith(o + " ") or after == o for o in _OFFICES)
+        evidence = evidence or bool(_OFFICE_FIRST.match(after))
         (accepted if len(piece) >= 3 or evidence else maybe).append((piece, name))
     names = {name for _, name in accepted}
     accepted += [(p, n) for p, n in maybe if n in names]  # a name already found in the text
     people = [(p[0][0], p[-1][1]) for p, _ in accepted]
     given = {n.rsplit(" ", 1)[1] for n in names}  # "ông Tùng" after "Nguyễn Thanh Tùng"
     if given:
-        for match in re.finditer(rf"(?<!\w){_SYLLABLE}", text):
-            if match.group() in given and _ends_with(_preceding(text, match.start()), _PERSONAL):
+        alone = "|".join(map(re.escape, sorted(given)))
+        for match in re.finditer(rf"(?<!\w)(?:{alone})(?!\w)", text):
+            if _ends_with(_preceding(text, match.start()), _PERSONAL_WORDS):
                 people.append(match.span())
     return Found(_disjoint(people), sorted(places))
 
@@ -267,21 +281,22 @@ def join_names(text: str, tokens: list[tuple[int, int]]) -> tuple[list[tuple[int
     people = find_names(text, tokens).people
     if not people:
         return tokens, set()
-    out, names, k, emitted = [], set(), 0, 0
-    for s, e in tokens:
-        while k < len(people) and people[k][1] <= s:
-            k += 1
-        cursor, j = s, k
-        while j < len(people) and people[j][0] < e:
-            a, b = people[j]
-            out += _trimmed(text, cursor, a)
-            if a >= emitted:
-                names.add(len(out))
-                out.append((a, b))
-                emitted = b
-            cursor, j = max(cursor, b), j + 1
-        out += _trimmed(text, cursor, e) if cursor > s else [(s, e)]
-    return out, names
+    starts, ends = [s for s, _ in tokens], [e for _, e in tokens]
+    out, names, done, cursor = [], set(), 0, 0  # tokens[:done] are placed, text[:cursor] too
+    for a, b in people:
+        i = bisect.bisect_right(ends, a)  # the first token that ends after the name starts
+        if i >= done:
+            if done and cursor < ends[done - 1]:  # the rest of a token the last name cut
+                out += _trimmed(text, cursor, ends[done - 1])
+            out += tokens[done:i]
+            cursor = starts[i] if i < len(tokens) else a
+        out += _trimmed(text, cursor, a)
+        names.add(len(out))
+        out.append((a, b))
+        done, cursor = max(done, bisect.bisect_left(starts, b)), b
+    if done and cursor < ends[done - 1]:
+        out += _trimmed(text, cursor, ends[done - 1])
+    return out + tokens[done:], names
 
 
 def _trimmed(text: str, start: int, end: int) -> list[tuple[int, int]]:
