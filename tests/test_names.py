@@ -16,6 +16,7 @@ SENTENCES = [  # (text, the people it names)
      "Huyện ủy, Vũ Quốc Hưng dự họp.", ["Nguyễn Thế Hoàn", "Trần Hữu Thuần", "Vũ Quốc Hưng"]),
     ("Chi bộ thôn họp. Ảnh: Tiến Cường", ["Tiến Cường"]),
     ("Theo Lê Văn Tám, mọi việc đã xong.", ["Lê Văn Tám"]),
+    ("Ngày 25-26/8/2003, Cao Thị Hương mua 2 vé.", ["Cao Thị Hương"]),
 ]
 
 NOT_PEOPLE = [
@@ -26,6 +27,9 @@ NOT_PEOPLE = [
     "Cao điểm là tháng 5. Mai Châu là huyện của Hòa Bình; huyện Cao Lộc.",
     "Đồng chí Bí thư Tỉnh ủy Hà Tĩnh chủ trì.",
     "Lê Phước nói.",  # two syllables, nothing says it is a person
+    "Linh cữu quàn tại 40A Phạm Ngọc Thạch, Q.3; nhà số 103/1118B Lê Đức Thọ.",  # streets
+    "Công ty Dương Vĩnh Khang; bệnh viện trẻ em Alder Hey; châu Âu Bồ Đào Nha.",
+    "Tại sân bay Phuket, Thái Lan Các chuyên gia du lịch đã đến.",  # a missing full stop
 ]
 
 

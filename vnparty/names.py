@@ -116,6 +116,7 @@ class Found(NamedTuple):
 
 _ADMIN_WORDS, _ORGANISATION_WORDS = _ending(_ADMIN), _ending(_ORGANISATIONS)
 _PERSONAL_WORDS, _OFFICE_WORDS = _ending(_PERSONAL), _ending(_OFFICES)
+_HOUSE_NUMBER = re.compile(r"(?<!\S)\d+[a-z]?(?:/\d+[a-z]?)*\Z")  # "40A Phạm Ngọc Thạch"
 _OFFICE_FIRST = re.compile(rf"(?:{'|'.join(map(re.escape, _OFFICES))})(?![^\W_])")
 _ADMIN_SYLLABLES = {"huyện", "xã", "tỉnh", "thôn", "phường", "quận", "xóm", "làng"}  # "Huyện X"
 
@@ -185,10 +186,10 @@ def find_names(text: str, tokens: Sequence[tuple[int, int]] | None = None, *,
         kind = None
         if words[0].lower() in _ADMIN_SYLLABLES and len(words) > 1:  # "Huyện Châu Thành"
             kind, piece, words, before = words[0].lower(), piece[1:], words[1:], words[0].lower()
-        admin = _ends_with(before, _ADMIN_WORDS)
+        admin = _ends_with(before, _ADMIN_WORDS) or _ends_with(before, _HOUSE_NUMBER)
         organisation = None if admin else _ends_with(before, _ORGANISATION_WORDS)
         if admin:
-            kind = _ADMIN[admin]
+            kind = _ADMIN.get(admin, "")  # (a house number: a street, not reported)
         personal = _ends_with(before, _PERSONAL_WORDS)
         evidence = bool(personal or _ends_with(before, _OFFICE_WORDS))
         start = None
