@@ -84,12 +84,14 @@ def main() -> None:
     parser.add_argument("--k", type=int, default=10)
     parser.add_argument("--json", type=Path)
     parser.add_argument("--detections", type=Path)
+    parser.add_argument("--draw-seed", type=int, default=3, help="which 100 names to draw")
     args = parser.parse_args()
 
     sample, _, _ = load_sample(args.corpus, args.per_category, args.sample_seed)
     truth = [a["category"] for a in sample]
     if args.detections:
-        args.detections.write_text("\n".join(detections(sample, 100, 1)) + "\n", encoding="utf-8")
+        args.detections.write_text("\n".join(detections(sample, 100, args.draw_seed)) + "\n",
+                                   encoding="utf-8")
     texts, groups = paragraphs(sample)
     print(f"{len(sample)} articles, {len(texts)} paragraphs", flush=True)
     candidates = {names: list(vnparty.Preprocessor(names=names, progress=False).iter_candidates(texts))
