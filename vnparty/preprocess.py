@@ -91,6 +91,9 @@ class Preprocessor(TransformerMixin, BaseEstimator):
 
     Notes
     -----
+    ``fit`` sets ``stopwords_``, ``n_documents_`` and ``n_articles_`` (``None`` without
+    ``groups``). People's names per text: :func:`vnparty.person_names`.
+
     A text whose processing fails (or kills its worker process) gives an empty token list; the
     failures are listed in ``failed_`` as ``(position, error)`` and named in a warning.
 
