@@ -87,16 +87,17 @@ def test_deterministic_and_consistent_with_segment():
 
 def test_candidates_same_as_reference_under_every_setting():
     # candidates keep each distinct token's form in a cache; it must follow setting changes
+    # (the reference does not join people's names: test_names checks them)
     texts = [a.text for a in load_articles()] + list(reference.vntc_texts(100))
-    preprocessor = Preprocessor()
+    preprocessor = Preprocessor(names=False)
     for params in [{}, {"expand_abbreviations": False}, {"drop_numbers": False},
                    {"drop_punctuation": False, "min_length": 1}, {"min_length": 4},
                    {"tone_style": "old"},
                    {"lexicon": default_lexicon().with_terms({"ban hành": "issue"})}, {}]:
-        preprocessor.set_params(**params)
+        preprocessor.set_params(**{**params, "names": False})
         for text in texts:
             assert preprocessor.candidates(text) == reference.candidates(preprocessor, text)
-        preprocessor.set_params(**Preprocessor().get_params())
+        preprocessor.set_params(**Preprocessor(names=False).get_params())
 
 
 def test_many_texts_at_once_as_one_by_one():
@@ -178,3 +179,68 @@ def test_fit_and_transform_follow_the_stopword_rule_on_strings(tmp_path, cache, 
         assert Preprocessor(**params).fit_transform(texts[:-5]) == expected[:-5]
     again = Preprocessor(max_df=0.2)._fit_candidates(candidates[:-5])
     assert again.stopwords_.corpus == rule.corpus
+
+
+ARTICLES = {  # paragraphs of three articles; "lộc" (Lộc Hà) and "Tô Lâm" belong to one each
+    "a": ["Huyện ủy Lộc Hà triển khai nghị quyết về công tác cán bộ.",
+          "Lộc Hà chú trọng kết nạp đảng viên mới, nâng cao chất lượng sinh hoạt chi bộ."],
+    "b": ["Tổng Bí thư Tô Lâm dự hội nghị; Tô Lâm nhấn mạnh công tác cán bộ.",
+          "Chi bộ thôn nâng cao chất lượng sinh hoạt chi bộ và kết nạp đảng viên."],
+    "c": ["Đảng bộ xã triển khai nghị quyết, kết nạp đảng viên, tự phê bình.",
+          "Cấp ủy nhấn mạnh nâng cao chất lượng sinh hoạt chi bộ."],
+}
+
+
+def _paragraphs():
+    texts = [t for paragraphs in ARTICLES.values() for t in paragraphs]
+    groups = [a for a, paragraphs in ARTICLES.items() for _ in paragraphs]
+    return texts, groups
+
+
+def test_words_of_a_single_article_are_removed_when_the_articles_are_known():
+    texts, groups = _paragraphs()
+    plain = Counter(t for doc in preprocess(texts) for t in doc)
+    assert plain["lộc"] == 2  # in two paragraphs, both of one article
+    pre = Preprocessor(min_articles=2)
+    tokens = pre.fit_transform(texts, groups=groups)
+    counts = Counter(t for doc in tokens for t in doc)
+    assert counts["lộc"] == 0 and pre.stopwords_.layer("lộc") == "articles"
+    assert counts["tự_phê_bình"] == 1  # a lexicon term stays
+    assert counts["đảng_viên"] == 3 and counts["nhấn_mạnh"] == 2
+    assert "Tô_Lâm" in pre.candidates(texts[2]) and pre.stopwords_.layer("Tô_Lâm") == "name"
+    assert pre.n_articles_ == 3 and Preprocessor().fit(texts).n_articles_ is None
+    assert pre.stopwords_.articles == Preprocessor().fit(iter(texts), groups=iter(groups)) \
+        .stopwords_.articles  # counted batch by batch as in fit_transform
+    assert Preprocessor(chunk_size=1).fit(texts, groups=groups).transform(texts) == tokens
+    assert preprocess(texts, groups=groups) == tokens
+    assert preprocess(texts, groups=groups, min_articles=1) == preprocess(texts)  # rule off
+    texts, groups = texts + ["Đảng viên họp."], groups + ["d"]
+    three = Counter(t for doc in preprocess(texts, groups=groups, min_articles=3) for t in doc)
+    assert three["đảng_viên"] == 4 and three["nhấn_mạnh"] == 0  # in two articles of four
+
+
+def test_article_rule_checks_its_input():
+    texts, groups = _paragraphs()
+    with pytest.raises(ValueError, match="5 labels for 6 texts"):
+        preprocess(texts, groups=groups[:-1])
+    with pytest.raises(ValueError, match="fewer labels"):
+        Preprocessor().fit(iter(texts), groups=iter(groups[:-1]))
+    with pytest.raises(ValueError, match="more labels"):
+        Preprocessor().fit(iter(texts), groups=iter(groups + ["d"]))
+    with pytest.raises(TypeError, match="not a str"):
+        preprocess(texts[:1], groups="a")
+    with pytest.raises(ValueError, match="min_articles"):
+        preprocess(texts, min_articles=0)
+    with pytest.warns(UserWarning, match="min_articles=2 is not applied.*2 articles"):
+        tokens = preprocess(texts[:4], groups=groups[:4])
+    assert tokens == preprocess(texts[:4])
+
+
+def test_cached_candidates_follow_the_name_setting(tmp_path):
+    texts = ["Trưởng ban Tuyên giáo Tỉnh ủy Hà Văn Hùng ghi nhận kết quả."]
+    cache = tmp_path / "cache"
+    without = Preprocessor(names=False, cache=cache, progress=False)
+    assert list(without.iter_candidates(texts))[0][3:5] == ["hà_văn", "hùng"]
+    named = Preprocessor(cache=cache, progress=False)
+    assert list(named.iter_candidates(texts))[0][3] == "Hà_Văn_Hùng"
+    assert list(without.iter_candidates(texts))[0][3:5] == ["hà_văn", "hùng"]

@@ -67,3 +67,43 @@ def test_corpus_layer_from_counted_frequencies():
         base.with_corpus(unread(), max_df=1.5)
     with pytest.raises(ValueError, match="max_df"):
         base.with_frequencies(counted, 40, max_df=0)
+
+
+def test_name_layer_removes_what_the_preprocessor_kept_in_capitals():
+    from vnparty.stopwords import LAYERS
+
+    assert LAYERS == ("generic", "domain", "corpus", "name", "articles")
+    stopwords = Stopwords(generic={"và"}, protected=set(), domain={"công_tác"})
+    assert "Hà_Văn_Hùng" in stopwords and stopwords.layer("Hà_Văn_Hùng") == "name"
+    assert "hà_văn" not in stopwords and stopwords.layer("hà_văn") is None
+    assert stopwords.remove_from(["Hà_Văn_Hùng", "và", "chi_bộ", "Tùng", "công_tác"]) == ["chi_bộ"]
+    keeping = Stopwords(generic={"và"}, protected=set(), domain=set(), names=False)
+    assert "Hà_Văn_Hùng" not in keeping and keeping.layer("Hà_Văn_Hùng") is None
+    assert keeping.remove_from(["Hà_Văn_Hùng", "và"]) == ["Hà_Văn_Hùng"]
+    report = stopwords.report([["Hà_Văn_Hùng", "và"], ["Hà_Văn_Hùng"]])
+    assert report.to_dict("records")[0] == {"word": "Hà_Văn_Hùng", "layer": "name", "count": 2,
+                                            "documents": 2}
+    assert stopwords.with_frequencies({"đảng": 30}, 40).names  # kept by the corpus layer's copy
+    assert not keeping.with_articles({"x": 1}, 5).names
+
+
+def test_articles_layer_removes_words_of_too_few_articles():
+    base = Stopwords(generic=set(), protected={"bác"}, domain=set())
+    frequency = {"lộc_hà": 1, "đảng": 5, "bác": 1, "cấp_ủy": 1, "chi_bộ": 2}
+    fitted = base.with_articles(frequency, 5, min_articles=2, keep={"cấp_ủy"})
+    assert fitted.articles == {"lộc_hà", "bác"}
+    assert "lộc_hà" in fitted and fitted.layer("lộc_hà") == "articles"
+    assert "bác" not in fitted and fitted.layer("bác") is None  # protected wins
+    assert "cấp_ủy" not in fitted and "chi_bộ" not in fitted and "đảng" not in fitted
+    assert base.with_articles(frequency, 5, min_articles=3).articles == {"lộc_hà", "bác", "cấp_ủy",
+                                                                        "chi_bộ"}
+    assert base.with_articles(frequency, 2, min_articles=2).articles == frozenset()  # too few
+    assert base.with_articles(frequency, 5, min_articles=1).articles == frozenset()  # off
+    kept = fitted.with_frequencies({"đảng": 30, "lộc_hà": 1}, 40)
+    assert kept.articles == fitted.articles and kept.corpus == {"đảng"}
+    report = fitted.report([["lộc_hà", "đảng"]])
+    assert report.to_dict("records") == [{"word": "lộc_hà", "layer": "articles", "count": 1,
+                                          "documents": 1}]
+    for bad in (0, 1.5, True, "2"):
+        with pytest.raises(ValueError, match="min_articles"):
+            base.with_articles(frequency, 5, min_articles=bad)

@@ -12,6 +12,7 @@ from .evaluation import (MEASURES, coherence, coherence_per_topic, perplexity, s
                          topic_diversity)
 from .models import TopicModel, fit_lda, fit_nmf
 from .lexicon import Lexicon, default_lexicon, document_references, is_number, parse_number
+from .names import person_names, place_names
 from .normalize import normalize_text, normalize_tone_marks
 from .preprocess import Preprocessor, preprocess
 from .stopwords import Stopwords
@@ -24,6 +25,7 @@ __all__ = [
     "Article", "Unit", "bundled_data_path", "load_articles", "read_articles", "iter_articles", "split_units",
     "normalize_text", "normalize_tone_marks", "segment", "segment_spans",
     "Lexicon", "default_lexicon", "document_references", "parse_number", "is_number",
+    "person_names", "place_names",
     "Stopwords", "Preprocessor", "preprocess", "StreamedCorpus", "TopicModel", "fit_lda", "fit_nmf",
     "LdaTopics", "NmfTopics", "MEASURES", "coherence", "coherence_per_topic", "perplexity", "select_k", "stability",
     "topic_diversity", "topic_labels", "topic_table", "unit_frame", "representative_units",

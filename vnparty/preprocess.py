@@ -1,5 +1,5 @@
-"""The default modelling features: normalise, segment, lower-case, drop punctuation, numbers,
-stopwords and one-letter leftovers.
+"""The default modelling features: normalise, segment, find people's names, lower-case, drop
+punctuation, numbers, stopwords, names, words of a single article and one-letter leftovers.
 
 :class:`Preprocessor` follows scikit-learn's conventions (parameters stored as given, work in
 ``fit``, learned attributes end in ``_``) and is itself a callable, so it can be a vectorizer's
@@ -26,6 +26,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from tqdm import tqdm  # the plain bar: tqdm.auto warns on import in a notebook without ipywidgets
 
 from .cache import SegmentCache, text_key
+from . import names as _names
 from .lexicon import Lexicon, default_lexicon, is_number
 from .normalize import TONE_STYLES, normalize_text
 from .parallel import Failed, map_chunks, safely
@@ -51,8 +52,13 @@ class Preprocessor(TransformerMixin, BaseEstimator):
         A word segmenter (see :mod:`vnparty.segmenters`); pyvi by default.
     stopwords : Stopwords, optional
         Generic, protected and domain layers; the bundled ones by default. ``fit`` adds the
-        corpus layer with :meth:`Stopwords.with_frequencies`, and words ``in`` the result are
-        removed.
+        corpus layer with :meth:`Stopwords.with_frequencies` (and the articles layer, see
+        ``min_articles``), and words ``in`` the result are removed. Its name layer removes the
+        people's names found (``Stopwords(names=False)`` keeps them as features).
+    names : bool
+        Find people's names in the original casing (see :mod:`vnparty.names`) and make each one
+        token that keeps its capitals ("Hà_Văn_Hùng", even where the segmenter cut it in two);
+        every other token is lower case. Hồ Chí Minh is never taken for a name.
     expand_abbreviations : bool
         Turn "KT-XH", "BTV" … into the words they stand for, so both spellings count as one.
     drop_punctuation : bool
@@ -66,6 +72,11 @@ class Preprocessor(TransformerMixin, BaseEstimator):
         documents (lexicon terms are never in it) ...
     min_documents : int
         ... when there are at least ``min_documents`` documents.
+    min_articles : int
+        When ``fit`` is told which article each text comes from (``groups``: paragraphs of
+        articles, say), words found in fewer than ``min_articles`` articles are removed (the
+        articles layer): a word of one article marks that article (its places, its people), not
+        a theme. Lexicon terms and protected words stay. 1 turns the rule off.
     progress : bool or None
         Show a progress bar; ``None`` shows one for more than 200 texts.
     n_jobs : int
@@ -80,6 +91,9 @@ class Preprocessor(TransformerMixin, BaseEstimator):
 
     Notes
     -----
+    ``fit`` sets ``stopwords_``, ``n_documents_`` and ``n_articles_`` (``None`` without
+    ``groups``). People's names per text: :func:`vnparty.person_names`.
+
     A text whose processing fails (or kills its worker process) gives an empty token list; the
     failures are listed in ``failed_`` as ``(position, error)`` and named in a warning.
 
@@ -93,8 +107,9 @@ class Preprocessor(TransformerMixin, BaseEstimator):
                  segmenter=None, stopwords: Stopwords | None = None,
                  expand_abbreviations: bool = True, drop_punctuation: bool = True,
                  drop_numbers: bool = True, min_length: int = 2, max_df: float = 0.5,
-                 min_documents: int = 20, progress: bool | None = None, n_jobs: int = 1,
-                 cache=None, client=None, chunk_size: int = 256):
+                 min_documents: int = 20, names: bool = True, min_articles: int = 2,
+                 progress: bool | None = None, n_jobs: int = 1, cache=None, client=None,
+                 chunk_size: int = 256):
         self.tone_style = tone_style
         self.lexicon = lexicon
         self.segmenter = segmenter
@@ -105,6 +120,8 @@ class Preprocessor(TransformerMixin, BaseEstimator):
         self.min_length = min_length
         self.max_df = max_df
         self.min_documents = min_documents
+        self.names = names
+        self.min_articles = min_articles
         self.progress = progress
         self.n_jobs = n_jobs
         self.cache = cache
@@ -117,9 +134,9 @@ class Preprocessor(TransformerMixin, BaseEstimator):
             raise ValueError(f"tone_style must be one of {TONE_STYLES}, not {self.tone_style!r}")
         if not isinstance(self.min_length, int) or self.min_length < 1:
             raise ValueError(f"min_length must be a whole number >= 1, not {self.min_length!r}")
-        for name in ("n_jobs", "chunk_size"):
+        for name in ("n_jobs", "chunk_size", "min_articles"):
             value = getattr(self, name)
-            if not isinstance(value, int) or value < 1:
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
                 raise ValueError(f"{name} must be a whole number >= 1, not {value!r}")
 
     def _base_stopwords(self) -> Stopwords:
@@ -131,7 +148,7 @@ class Preprocessor(TransformerMixin, BaseEstimator):
         return cached
 
     def candidates(self, text: str) -> list[str]:
-        """Lower-cased words of ``text`` before stopwords are removed."""
+        """Words of ``text`` before stopwords are removed: lower case, except people's names."""
         return self._candidates_many([text])[0]
 
     def _candidates_many(self, texts: list[str]) -> list[list[str]]:
@@ -147,8 +164,25 @@ class Preprocessor(TransformerMixin, BaseEstimator):
         forms = self._token_forms(lexicon)
         out = []
         for text in texts:
+            if self.names and text:
+                out.append(self._forms_with_names(text, next(spans), forms))
+                continue
             pieces = map(text.__getitem__, itertools.starmap(slice, next(spans))) if text else ()
             out.append([form for form in map(forms.__getitem__, pieces) if form is not None])
+        return out
+
+    def _forms_with_names(self, text: str, spans: list, forms: "_TokenForms") -> list[str]:
+        """The forms of a text's tokens, each person's name one token in its own casing."""
+        spans, found = _names.join_names(text, spans)
+        out = []
+        for i, (start, end) in enumerate(spans):
+            if i in found:
+                form = "_".join(text[start:end].split())
+                form = form if len(form) >= self.min_length else None
+            else:
+                form = forms[text[start:end]]
+            if form is not None:
+                out.append(form)
         return out
 
     def _token_forms(self, lexicon: Lexicon) -> "_TokenForms":
@@ -185,7 +219,8 @@ class Preprocessor(TransformerMixin, BaseEstimator):
         lexicon = default_lexicon() if self.lexicon is None else self.lexicon
         return json.dumps([__version__, self.tone_style, self.expand_abbreviations,
                            self.drop_punctuation, self.drop_numbers, self.min_length,
-                           getattr(segmenter, "cache_key", "pyvi"), lexicon.fingerprint()])
+                           getattr(segmenter, "cache_key", "pyvi"), lexicon.fingerprint()]
+                          + ([_names.signature()] if self.names else []))
 
     def iter_candidates(self, texts: Iterable[str]) -> Iterator[list[str]]:
         """:meth:`candidates` of each text, in order, as a generator: texts are read, segmented
@@ -303,17 +338,22 @@ class Preprocessor(TransformerMixin, BaseEstimator):
             documents += batch
         return documents, words.table
 
-    def _fit_candidates(self, candidates: list[list[str]]) -> "Preprocessor":
+    def _fit_candidates(self, candidates: list[list[str]], groups=None) -> "Preprocessor":
         """:meth:`fit` on candidates already made (as :meth:`candidates` gives them)."""
         words = WordNumbers()
-        return self._fit_numbered([words.number(c) for c in candidates], words.table)
+        return self._fit_numbered([words.number(c) for c in candidates], words.table, groups)
 
-    def _fit_numbered(self, documents: list[np.ndarray], table: np.ndarray) -> "Preprocessor":
+    def _fit_numbered(self, documents: list[np.ndarray], table: np.ndarray,
+                      groups=None) -> "Preprocessor":
+        articles = None
+        if groups is not None:
+            articles = _ArticleWords()
+            articles.add(documents, _group_list(groups, len(documents)))
         return self._fit_frequencies(document_frequencies(documents, len(table)),
-                                     len(documents), table)
+                                     len(documents), table, articles)
 
-    def _fit_frequencies(self, frequency: np.ndarray, n_documents: int,
-                         table: np.ndarray) -> "Preprocessor":
+    def _fit_frequencies(self, frequency: np.ndarray, n_documents: int, table: np.ndarray,
+                         articles: "_ArticleWords | None" = None) -> "Preprocessor":
         lexicon = default_lexicon() if self.lexicon is None else self.lexicon
         present = np.flatnonzero(frequency)
         by_word = Counter()  # added up by word: a cache shared by processes may hold a word under
@@ -323,6 +363,14 @@ class Preprocessor(TransformerMixin, BaseEstimator):
             by_word, n_documents, max_df=self.max_df, min_documents=self.min_documents,
             keep=lexicon.term_words())
         self.n_documents_ = n_documents
+        self.n_articles_ = None if articles is None else len(articles)
+        if articles is not None:
+            if len(articles) <= self.min_articles and self.min_articles > 1:
+                warnings.warn(f"min_articles={self.min_articles} is not applied: the texts come "
+                              f"from {len(articles)} articles only", stacklevel=3)
+            self.stopwords_ = self.stopwords_.with_articles(
+                articles.frequencies(table), len(articles), min_articles=self.min_articles,
+                keep=lexicon.term_words())
         return self
 
     def _kept(self, table: np.ndarray, known: np.ndarray | None = None) -> np.ndarray:
@@ -335,17 +383,27 @@ class Preprocessor(TransformerMixin, BaseEstimator):
     def _features(self, documents: list[np.ndarray], table: np.ndarray) -> list[list[str]]:
         return decode(table, documents, self._kept(table))
 
-    def fit(self, texts: Iterable[str], y=None) -> "Preprocessor":
+    def fit(self, texts: Iterable[str], y=None, groups: Iterable | None = None) -> "Preprocessor":
         """Learn the corpus layer of stopwords (``stopwords_``) from ``texts``. The texts are
         read once and counted a batch at a time: memory is bounded by the vocabulary and the
-        batch, not by the corpus."""
+        batch, not by the corpus (and, with ``groups``, by each article's distinct words).
+
+        ``groups``: the article each text comes from (``[u.article_id for u in units]``), one
+        for each text; then words found in fewer than ``min_articles`` articles are removed."""
         frequency, count = np.zeros(0, np.int64), 0
+        articles = None if groups is None else _ArticleWords()
+        labels = None if groups is None else _group_iter(groups, texts)
         with _collector_paused():
             for batch, words in self._batches(texts, _BATCH):
                 counted = document_frequencies(batch, len(words))
                 counted[:len(frequency)] += frequency
                 frequency, count = counted, count + len(batch)
-            return self._fit_frequencies(frequency, count, words.table)
+                if articles is not None:
+                    articles.add(batch, _take(labels, len(batch)))
+            if labels is not None and next(labels, _END) is not _END:
+                raise ValueError(f"groups has more labels than the {count} texts; give one "
+                                 "article label for each text")
+            return self._fit_frequencies(frequency, count, words.table, articles)
 
     def _check_fitted(self) -> None:
         if getattr(self, "stopwords_", None) is None:
@@ -368,16 +426,68 @@ class Preprocessor(TransformerMixin, BaseEstimator):
             kept = self._kept(words.table, kept)
             yield from decode(words.table, batch, kept)
 
-    def fit_transform(self, texts: Iterable[str], y=None) -> list[list[str]]:
-        """``fit`` and ``transform`` in one pass over the texts."""
+    def fit_transform(self, texts: Iterable[str], y=None,
+                      groups: Iterable | None = None) -> list[list[str]]:
+        """``fit`` and ``transform`` in one pass over the texts (``groups``: see :meth:`fit`)."""
+        if groups is not None:
+            groups = _group_list(groups, len(texts) if hasattr(texts, "__len__") else None)
         with _collector_paused():
             documents, table = self._all_numbered(texts)
-            self._fit_numbered(documents, table)
+            self._fit_numbered(documents, table, groups)
             return self._features(documents, table)
 
 
 _NONE = np.empty(0, dtype=NUMBER)  # the numbers of a text that failed
 _BATCH = 4096  # texts whose candidates fit counts at once
+_END = object()
+
+
+def _group_list(groups, count: int | None) -> list:
+    """``groups`` as a list, checked against the number of texts (when known)."""
+    if isinstance(groups, (str, bytes)):
+        raise TypeError("groups must be one article label for each text (a list), not a str")
+    groups = list(groups)
+    if count is not None and len(groups) != count:
+        raise ValueError(f"groups has {len(groups)} labels for {count} texts; give one article "
+                         "label for each text")
+    return groups
+
+
+def _group_iter(groups, texts) -> Iterator:
+    if hasattr(groups, "__len__") and hasattr(texts, "__len__"):
+        _group_list(groups, len(texts))
+    elif isinstance(groups, (str, bytes)):
+        _group_list(groups, None)
+    return iter(groups)
+
+
+def _take(labels: Iterator, count: int) -> list:
+    taken = list(itertools.islice(labels, count))
+    if len(taken) < count:
+        raise ValueError("groups has fewer labels than there are texts; give one article label "
+                         "for each text")
+    return taken
+
+
+class _ArticleWords(dict):
+    """article label -> the sorted distinct word numbers of its texts."""
+
+    def add(self, documents: list[np.ndarray], labels: list) -> None:
+        for numbers, label in zip(documents, labels):
+            distinct = np.unique(numbers)
+            known = self.get(label)
+            self[label] = distinct if known is None else np.union1d(known, distinct)
+
+    def frequencies(self, table: np.ndarray) -> dict[str, int]:
+        """word -> the number of articles that hold it (a word may have two numbers)."""
+        words = table.tolist()
+        ids: dict = {}
+        canonical = np.fromiter((ids.setdefault(w, len(ids)) for w in words), np.int64,
+                                len(words))
+        held = [np.unique(canonical[numbers]) for numbers in self.values()]
+        counts = np.bincount(np.concatenate(held) if held else np.zeros(0, np.int64),
+                             minlength=len(ids))
+        return {w: int(counts[i]) for w, i in ids.items() if w is not None and counts[i]}
 
 
 class _TokenForms(dict):
@@ -441,12 +551,14 @@ def _collector_paused():
             gc.enable()
 
 
-def preprocess(texts: Iterable[str], **params) -> list[list[str]]:
-    """The default modelling features of each text (see :class:`Preprocessor` for ``params``).
+def preprocess(texts: Iterable[str], groups: Iterable | None = None,
+               **params) -> list[list[str]]:
+    """The default modelling features of each text (see :class:`Preprocessor` for ``params``;
+    ``groups``: the article each text comes from, see :meth:`Preprocessor.fit`).
 
     Examples
     --------
     >>> preprocess(["Huyện uỷ ban hành Nghị quyết về công tác phát triển đảng viên."])
     [['huyện_ủy', 'ban_hành', 'nghị_quyết', 'phát_triển_đảng_viên']]
     """
-    return Preprocessor(**params).fit_transform(texts)
+    return Preprocessor(**params).fit_transform(texts, groups=groups)

@@ -1,11 +1,16 @@
 """Layered, auditable stopwords.
 
-``removed = (generic − protected) ∪ domain ∪ (corpus − protected)``
+``removed = ((generic ∪ corpus ∪ articles) − protected) ∪ domain ∪ names``
 
 * generic: the Vietnamese list of the ``stop-words`` package, in "_" form and one tone style;
 * protected: words of that list that carry meaning here (Bác, tự, cấp, cao, …), kept;
 * domain: boilerplate of Party-building news (resources/stopwords_domain.txt);
-* corpus: words in more than ``max_df`` of a corpus's documents (:meth:`Stopwords.with_corpus`).
+* corpus: words in more than ``max_df`` of a corpus's documents (:meth:`Stopwords.with_corpus`);
+* name: people's names, which :class:`vnparty.Preprocessor` finds and keeps in their capitals
+  ("Hà_Văn_Hùng"; every other word is lower case): every word that starts with a capital;
+* articles: words found in fewer than ``min_articles`` articles when the documents are parts of
+  articles (paragraphs): they mark an article (its place, its people), not a theme
+  (:meth:`Stopwords.with_articles`).
 :meth:`Stopwords.layer` says which layer removes a word, :meth:`Stopwords.report` counts them.
 """
 
@@ -23,7 +28,7 @@ from .normalize import normalize_text
 
 __all__ = ["Stopwords", "generic_stopwords", "read_word_list", "LAYERS"]
 
-LAYERS = ("generic", "domain", "corpus")
+LAYERS = ("generic", "domain", "corpus", "name", "articles")
 
 
 def _canonical(word: str, tone_style: str) -> str:
@@ -55,11 +60,12 @@ def _check_max_df(max_df: float) -> None:
 
 
 class Stopwords:
-    """The layers and the rule that combines them. Words are lower case, "_" between syllables."""
+    """The layers and the rule that combines them. Words are lower case, "_" between syllables,
+    except people's names (``names=False`` keeps them)."""
 
     def __init__(self, *, tone_style: str = "new", generic: Iterable[str] | None = None,
                  protected: Iterable[str] | None = None, domain: Iterable[str] | None = None,
-                 corpus: Iterable[str] = ()):
+                 corpus: Iterable[str] = (), names: bool = True, articles: Iterable[str] = ()):
         self.tone_style = tone_style
         self.generic = frozenset(generic_stopwords(tone_style) if generic is None else generic)
         self.protected = frozenset(_resource("stopwords_protected.txt", tone_style)
@@ -67,27 +73,41 @@ class Stopwords:
         self.domain = frozenset(_resource("stopwords_domain.txt", tone_style)
                                 if domain is None else domain)
         self.corpus = frozenset(corpus)
-        self._removed = ((self.generic | self.corpus) - self.protected) | self.domain
+        self.names = bool(names)
+        self.articles = frozenset(articles)
+        self._removed = ((self.generic | self.corpus | self.articles) - self.protected) | self.domain
+
+    @staticmethod
+    def is_name(word: str) -> bool:
+        """A person's name, as :class:`vnparty.Preprocessor` writes it: it starts with a capital."""
+        return word[:1].isupper()
 
     def __contains__(self, word: str) -> bool:
-        return word in self._removed
+        return word in self._removed or self.names and word[:1].isupper()
 
     def remove_from(self, tokens: list[str]) -> list[str]:
         """``tokens`` without the stopwords, in order."""
-        return list(filterfalse(self._removed.__contains__, tokens))  # (no Python loop: faster)
+        kept = filterfalse(self._removed.__contains__, tokens)  # (no Python loop: faster)
+        if self.names:
+            kept = filterfalse(self.is_name, kept)
+        return list(kept)
 
     def __len__(self) -> int:
         return len(self._removed)
 
     def layer(self, word: str) -> str | None:
-        """The layer that removes ``word`` ("domain", "generic" or "corpus"), or ``None``."""
+        """The layer that removes ``word`` (one of :data:`LAYERS`), or ``None``."""
         if word in self.domain:
             return "domain"
+        if self.names and self.is_name(word):
+            return "name"
         if word in self.protected:
             return None
         if word in self.generic:
             return "generic"
-        return "corpus" if word in self.corpus else None
+        if word in self.corpus:
+            return "corpus"
+        return "articles" if word in self.articles else None
 
     def with_corpus(self, token_lists: Iterable[list[str]], *, max_df: float = 0.5,
                     min_documents: int = 20, keep: Iterable[str] = ()) -> "Stopwords":
@@ -112,8 +132,26 @@ class Stopwords:
         keep = frozenset(keep)
         corpus = ([w for w, n in frequency.items() if n > max_df * documents and w not in keep]
                   if documents >= min_documents else [])
-        return Stopwords(tone_style=self.tone_style, generic=self.generic,
-                         protected=self.protected, domain=self.domain, corpus=sorted(corpus))
+        return self._with(corpus=sorted(corpus))
+
+    def with_articles(self, frequency: Mapping[str, int], articles: int, *,
+                      min_articles: int = 2, keep: Iterable[str] = ()) -> "Stopwords":
+        """A copy whose articles layer holds the words found in fewer than ``min_articles`` of
+        the ``articles`` (``frequency[word]``: how many articles hold ``word``), except those in
+        ``keep``. With ``min_articles`` articles or fewer the layer stays empty: with so few
+        articles, almost every word would be in it."""
+        if isinstance(min_articles, bool) or not isinstance(min_articles, int) or min_articles < 1:
+            raise ValueError(f"min_articles must be a whole number >= 1, not {min_articles!r}")
+        keep = frozenset(keep)
+        rare = ([w for w, n in frequency.items() if n < min_articles and w not in keep]
+                if articles > min_articles else [])
+        return self._with(articles=sorted(rare))
+
+    def _with(self, **layers) -> "Stopwords":
+        params = dict(tone_style=self.tone_style, generic=self.generic, protected=self.protected,
+                      domain=self.domain, corpus=self.corpus, names=self.names,
+                      articles=self.articles)
+        return Stopwords(**{**params, **layers})
 
     def report(self, token_lists: Iterable[list[str]]) -> pd.DataFrame:
         """What each layer removes from these (lower-cased, segmented) token lists:
@@ -129,5 +167,5 @@ class Stopwords:
 
     def __repr__(self) -> str:
         sizes = ", ".join(f"{name}={len(getattr(self, name))}"
-                          for name in ("generic", "protected", "domain", "corpus"))
-        return f"Stopwords({sizes})"
+                          for name in ("generic", "protected", "domain", "corpus", "articles"))
+        return f"Stopwords({sizes}, names={self.names})"
