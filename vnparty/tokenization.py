@@ -30,6 +30,9 @@ _CAPS_PERIOD = re.compile(r"[A-ZĐ]{2,}\.")
 _CAPS_PERIOD_END = re.compile(r"[A-ZĐ]{2}\.(?=\s|\Z)")
 
 
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
 def _check_text(text) -> None:
     if not isinstance(text, str):
         raise TypeError(f"segment takes one str, not {type(text).__name__}; "
@@ -37,6 +40,12 @@ def _check_text(text) -> None:
     if not text.strip():
         raise ValueError("segment got empty or whitespace-only text; skip such texts first "
                          "(preprocess() returns [] for them)")
+    surrogate = _SURROGATE.search(text)
+    if surrogate:
+        raise ValueError(f"text holds an unpaired surrogate (U+{ord(surrogate.group()):04X} at "
+                         f"character {surrogate.start()}), which is not Unicode text: decode the "
+                         "bytes with errors='replace' (bytes.decode('utf-8', errors='replace')) "
+                         "or with their right encoding first")
 
 
 def segment(text: str, *, lexicon: Lexicon | None = None,
