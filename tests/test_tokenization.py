@@ -45,11 +45,26 @@ def test_casing_and_order_kept():
     ("Ban Thường vụ Tỉnh ủy, Ban Chấp hành, Ban Tuyên giáo", ["Ban_Thường_vụ", "Tỉnh_ủy", "Ban_Chấp_hành", "Ban_Tuyên_giáo"]),
     ("chi bộ, đảng bộ, đảng viên, Hồ Chí Minh", ["chi_bộ", "đảng_bộ", "đảng_viên", "Hồ_Chí_Minh"]),
     ("góp phần xây dựng Đảng bộ trong sạch", ["xây_dựng", "Đảng_bộ"]),
+    ("đồng chí là đảng ủy viên, phó chủ tịch", ["đảng_ủy_viên"]),
+    ("đào tạo, tạo nguồn cán bộ", ["đào_tạo", "tạo_nguồn"]),
 ])
 def test_lexicon_joins_domain_terms(text, expected):
     tokens = segment(text)
     for word in expected:
         assert word in tokens, (word, tokens)
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a term does not cut a word of pyvi's dictionary that pyvi found where another known word
+    # covers as many syllables (VNTC: tạo_nguồn took the "tạo" of đào_tạo, đạo_đức took a
+    # footballer's name apart)
+    ("chú trọng đào tạo nguồn nhân lực", ["chú_trọng", "đào_tạo", "nguồn", "nhân_lực"]),
+    ("tiền đạo Đức Cường bị treo giò", ["tiền_đạo", "Đức_Cường", "bị", "treo_giò"]),
+    # pyvi's words that its dictionary does not have are still cut by terms
+    ("ban hành văn bản quy định giá điện", ["ban_hành", "văn_bản", "quy_định", "giá", "điện"]),
+])
+def test_lexicon_keeps_the_known_words_pyvi_found(text, expected):
+    assert segment(text) == expected
 
 
 def test_lexicon_repairs_pyvi_missplit():
