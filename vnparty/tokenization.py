@@ -44,9 +44,9 @@ def _check_text(text) -> None:
     surrogate = _SURROGATE.search(text)
     if surrogate:
         raise ValueError(f"text holds an unpaired surrogate (U+{ord(surrogate.group()):04X} at "
-                         f"character {surrogate.start()}), which is not Unicode text: decode the "
-                         "bytes with errors='replace' (bytes.decode('utf-8', errors='replace')) "
-                         "or with their right encoding first")
+                         f"character {surrogate.start()}), which is not Unicode text (often bytes "
+                         "that are not valid UTF-8): decode the bytes with their right encoding, "
+                         "or with errors='replace' (bytes.decode('utf-8', errors='replace'))")
 
 
 def segment(text: str, *, lexicon: Lexicon | None = None,
