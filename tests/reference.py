@@ -108,7 +108,13 @@ def segment_spans(text, lexicon, segmenter):
     group = [("word", owner[i]) if _is_word(text[s:e]) else ("alone", i)
              for i, (s, e) in enumerate(syllables)]
     keys = [syllable_key(text[s:e]) for s, e in syllables]
-    forced = _forced_groups(text, syllables, keys, lexicon)
+    from vnparty.segmenters import pyvi_dictionary
+
+    known = {w for w, word in enumerate(words) if len(word) > 1 and " ".join(
+        syllable_key(text[s:e]) for s, e in word) in pyvi_dictionary()}
+    # syllables k - 1 and k in one of the segmenter's words that pyvi's dictionary has
+    joined = [False] + [a == b and a in known for a, b in zip(owner, owner[1:])] + [False]
+    forced = _forced_groups(text, syllables, keys, lexicon, joined)
     for first, last in forced:
         for i in range(first, last + 1):
             group[i] = ("forced", first)
@@ -135,7 +141,7 @@ def _is_word(piece):
     return any(ch.isalnum() for ch in piece)
 
 
-def _forced_groups(text, syllables, keys, lexicon):
+def _forced_groups(text, syllables, keys, lexicon, joined):
     starts = {s: i for i, (s, _) in enumerate(syllables)}
     ends = {e: i for i, (_, e) in enumerate(syllables)}
     taken = [False] * len(syllables)
@@ -148,17 +154,17 @@ def _forced_groups(text, syllables, keys, lexicon):
             taken[first:last + 1] = [True] * (last - first + 1)
             if last > first:
                 ranges.append((first, last))
-    return ranges + _lexicon_matches(text, syllables, keys, taken, lexicon)
+    return ranges + _lexicon_matches(text, syllables, keys, taken, lexicon, joined)
 
 
-def _lexicon_matches(text, syllables, keys, taken, lexicon):
+def _lexicon_matches(text, syllables, keys, taken, lexicon, joined):
     """The best reading of the whole text at once (vnparty reads only windows around the terms
     that occur, each on its own)."""
     from vnparty.tokenization import _best_reading
 
     if max(map(len, lexicon.terms), default=0) < 2:
         return []
-    return _best_reading(text, syllables, keys, taken, lexicon)
+    return _best_reading(text, syllables, keys, taken, lexicon, joined)
 
 
 # -- preprocess.py: Preprocessor.candidates, token by token ---------------------------------------

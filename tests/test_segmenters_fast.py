@@ -231,6 +231,7 @@ SPACES = " \n\t\r\x0b\x0c\x1c\x85\xa0\u2028\u3000"
 TRICKY = st.lists(st.sampled_from(
     list(SPACES) + list(".,;!?…:/@_-=>()“”%") + ["\u0301", "\u0323", "\u02bc"]
     + list("aáĐđÂẦỦyY09²½ⅫΣσς") + ["http://", "a@b.vn", "Tp.", "ThS.", "...", "2.114", "1_0"]
+    + ["+", "x.y-z", "@a.", "-@", "A-", "@", "@"]  # e-mail addresses: _run asks once a stretch
 )).map("".join)
 
 

@@ -45,11 +45,26 @@ def test_casing_and_order_kept():
     ("Ban Thường vụ Tỉnh ủy, Ban Chấp hành, Ban Tuyên giáo", ["Ban_Thường_vụ", "Tỉnh_ủy", "Ban_Chấp_hành", "Ban_Tuyên_giáo"]),
     ("chi bộ, đảng bộ, đảng viên, Hồ Chí Minh", ["chi_bộ", "đảng_bộ", "đảng_viên", "Hồ_Chí_Minh"]),
     ("góp phần xây dựng Đảng bộ trong sạch", ["xây_dựng", "Đảng_bộ"]),
+    ("đồng chí là đảng ủy viên, phó chủ tịch", ["đảng_ủy_viên"]),
+    ("đào tạo, tạo nguồn cán bộ", ["đào_tạo", "tạo_nguồn"]),
 ])
 def test_lexicon_joins_domain_terms(text, expected):
     tokens = segment(text)
     for word in expected:
         assert word in tokens, (word, tokens)
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a term does not cut a word of pyvi's dictionary that pyvi found where another known word
+    # covers as many syllables (VNTC: tạo_nguồn took the "tạo" of đào_tạo, đạo_đức took a
+    # footballer's name apart)
+    ("chú trọng đào tạo nguồn nhân lực", ["chú_trọng", "đào_tạo", "nguồn", "nhân_lực"]),
+    ("tiền đạo Đức Cường bị treo giò", ["tiền_đạo", "Đức_Cường", "bị", "treo_giò"]),
+    # pyvi's words that its dictionary does not have are still cut by terms
+    ("ban hành văn bản quy định giá điện", ["ban_hành", "văn_bản", "quy_định", "giá", "điện"]),
+])
+def test_lexicon_keeps_the_known_words_pyvi_found(text, expected):
+    assert segment(text) == expected
 
 
 def test_lexicon_repairs_pyvi_missplit():
@@ -255,3 +270,40 @@ def test_a_syllable_key_has_a_letter_or_digit_exactly_when_the_syllable_has():
              for d in map(unicodedata.decomposition, characters) if d and not d.startswith("<")]
     assert len(pairs) > 2000
     assert [p for p in pairs if _is_word(p) != _is_word(syllable_key(p))] == []
+
+
+HOSTILE_PIECES = ["\x00", "\x07", "\x1c", "\x1f", "\x85", "\t", "\r", "\x0b", "\x0c", "\u2028",
+                  "\u2029", "\u202e", "\u200f", "\u200b", "\ufeff", "\u0301", "_", " ", "\n",
+                  "\ud800", "\udfff", "\U0001F600", "Đảng", "cấp ủy", "22-NQ/TW", "UBND.", "ủy"]
+
+
+@given(st.lists(st.one_of(
+    st.text(alphabet=st.characters(categories=["Cs", "Cc", "Cf", "Zs", "Zl", "Mn", "L", "P"]),
+            max_size=8),
+    st.sampled_from(HOSTILE_PIECES),
+    st.integers(1, 3000).map(lambda n: "ư" * n)), min_size=1, max_size=12).map("".join))
+def test_hostile_text_is_segmented_or_refused_clearly(text):
+    """segment's promise on any str: every word in order, nothing dropped; or a clear error."""
+    if any(0xD800 <= ord(c) < 0xE000 for c in text):
+        with pytest.raises(ValueError, match="unpaired surrogate .* errors='replace'"):
+            segment(text)
+        return
+    if not text.strip():
+        with pytest.raises(ValueError, match="empty or whitespace-only"):
+            segment(text)
+        return
+    tokens, spans = segment(text), segment_spans(text)
+    assert kept_characters("".join(tokens)) == kept_characters(text)
+    assert tokens == ["_".join(text[s:e].split()) for s, e in spans]
+    assert all(token and not any(c.isspace() for c in token) for token in tokens)
+    edges = [0] + [x for span in spans for x in span] + [len(text)]
+    assert edges == sorted(edges) and all(s < e for s, e in spans)
+    assert all(text[a:b].isspace() or a == b for a, b in zip(edges[::2], edges[1::2]))
+
+
+@pytest.mark.parametrize("text", ["\ud800", "Đảng viên \udc80 ở chi bộ", "a\udfffb"])
+def test_lone_surrogates_are_refused_clearly(text):
+    with pytest.raises(ValueError, match="unpaired surrogate"):
+        segment(text)
+    with pytest.raises(ValueError, match="unpaired surrogate"):
+        segment_spans(text)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 
 import pandas as pd
 
@@ -66,26 +67,49 @@ show(0);
 """
 
 
+# Inside <script> the HTML parser reacts to "<!--", "<script" and "</": with <, > and & as JSON
+# escapes, no data string can end or hide the element. U+2028/9 break older JavaScript parsers.
+# Lone surrogates cannot be written as UTF-8 (and crash Chromium as data): they become U+FFFD.
+_SCRIPT_UNSAFE = re.compile(r"[<>&\u2028\u2029]")
+_LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def script_json(value) -> str:
+    """``value`` as JSON that is safe to place inside a ``<script>`` element of a page; lone
+    surrogates in its strings become U+FFFD."""
+    text = _LONE_SURROGATE.sub("\ufffd", json.dumps(value, ensure_ascii=False, sort_keys=True))
+    return _SCRIPT_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def _html_text(text: str) -> str:
+    return html.escape(_LONE_SURROGATE.sub("\ufffd", text))
+
+
 def explorer_html(model: TopicModel, *, labels: list[str], glosses: dict[str, str],
                   examples: pd.DataFrame, article_shares: pd.DataFrame,
                   titles: dict[str, str], n: int = 20, title: str | None = None) -> str:
-    """The page for ``model``: its topics (top ``n`` words with glosses), the representative
-    units of each (``examples``, from :func:`vnparty.representative_units`) and the topic shares
-    of each article (``article_shares``, from :func:`vnparty.article_shares`)."""
+    """The page for ``model``: its topics (top ``n`` words with glosses, one of ``labels`` per
+    topic), the representative units of each (``examples``, from
+    :func:`vnparty.representative_units`) and the topic shares of each article
+    (``article_shares``, from :func:`vnparty.article_shares`). Every string is escaped, whatever
+    it holds."""
+    labels = list(labels)
+    if len(labels) != model.k:
+        raise ValueError(f"labels has {len(labels)} entries but the model has k = {model.k} "
+                         "topics; give one label per topic (e.g. vnparty.topic_labels(model))")
     topics = []
     for t, words in enumerate(model.top_words(n)):
         weights = [float(model.topic_word[t, model.vocabulary.index(w)]) for w in words]
         rows = examples[examples["topic"] == t]
-        topics.append({"label": labels[t], "words": words, "weights": weights,
+        topics.append({"label": str(labels[t]), "words": words, "weights": weights,
                        "glosses": [glosses.get(w, "") for w in words],
-                       "examples": [{"article": r.article_id, "share": r.share, "text": r.excerpt}
-                                    for r in rows.itertuples()]})
-    articles = [{"title": titles.get(i, i), "shares": [float(x) for x in row]}
+                       "examples": [{"article": str(r.article_id), "share": r.share,
+                                     "text": r.excerpt} for r in rows.itertuples()]})
+    articles = [{"title": str(titles.get(i, i)), "shares": [float(x) for x in row]}
                 for i, row in zip(article_shares.index, article_shares.to_numpy())]
-    data = json.dumps({"topics": topics, "articles": articles}, ensure_ascii=False,
-                      sort_keys=True).replace("</", "<\\/")
+    data = script_json({"topics": topics, "articles": articles})
     title = title or f"{model.kind.upper()} topics (k = {model.k})"
     summary = (f"{model.kind.upper()} ({model.backend}), k = {model.k}, seed = {model.seed}, "
                f"{model.doc_topic.shape[0]} documents, {len(model.vocabulary)} words. "
                "Click a topic.")
-    return _PAGE.format(title=html.escape(title), summary=html.escape(summary), data=data)
+    return _PAGE.format(title=_html_text(title), summary=_html_text(summary), data=data)

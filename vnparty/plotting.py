@@ -1,7 +1,8 @@
 """Figures: free functions that take arrays or DataFrames and return a matplotlib Figure.
 
 Nothing here calls ``plt.show()`` or changes matplotlib's global settings; :func:`save_figure`
-writes PNG (300 dpi), SVG and PDF that are byte-identical from run to run.
+writes PNG (300 dpi), SVG and PDF that are byte-identical from run to run. Every text drawn
+passes through :func:`_plain`, so it shows as given ("$5 đến $10" is not read as mathtext).
 """
 
 from __future__ import annotations
@@ -57,6 +58,12 @@ def _style():
         yield
 
 
+def _plain(text) -> str:
+    """``text`` as matplotlib shows it literally: each ``$`` escaped, so that two of them never
+    start mathtext (matplotlib turns ``\\$`` back into ``$`` when it draws)."""
+    return str(text).replace("$", r"\$")
+
+
 def _figure(width: float, height: float) -> Figure:
     return Figure(figsize=(width, height), layout="constrained")
 
@@ -79,9 +86,9 @@ def plot_top_words(top_words: Sequence[Sequence[str]], weights: Sequence[Sequenc
                      for w in top_words[t]]
             y = np.arange(len(words))
             ax.barh(y, weights[t], color=f"C{t % 10}")
-            ax.set_yticks(y, [_shorten(w, 44) for w in words], fontsize=8)
+            ax.set_yticks(y, [_plain(_shorten(w, 44)) for w in words], fontsize=8)
             ax.invert_yaxis()
-            ax.set_title(_shorten(titles[t], 42) if titles else f"Topic {t}", fontsize=9)
+            ax.set_title(_plain(_shorten(titles[t], 42)) if titles else f"Topic {t}", fontsize=9)
             ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(2))
             ax.tick_params(axis="x", labelsize=7)
         return fig
@@ -102,11 +109,11 @@ def plot_heatmap(matrix, row_labels: Sequence[str], column_labels: Sequence[str]
         ax = fig.subplots()
         image = ax.imshow(matrix, cmap=cmap, aspect="auto", vmin=0,
                           vmax=max(float(matrix.max()), 1e-12))
-        ax.set_xticks(range(matrix.shape[1]), column_labels)
-        ax.set_yticks(range(matrix.shape[0]), [_shorten(str(r), 45) for r in row_labels])
-        ax.set_xlabel(xlabel)
-        ax.set_ylabel(ylabel)
-        ax.set_title(title, loc="left")
+        ax.set_xticks(range(matrix.shape[1]), [_plain(c) for c in column_labels])
+        ax.set_yticks(range(matrix.shape[0]), [_plain(_shorten(str(r), 45)) for r in row_labels])
+        ax.set_xlabel(_plain(xlabel))
+        ax.set_ylabel(_plain(ylabel))
+        ax.set_title(_plain(title), loc="left")
         if annotate and matrix.size <= 400:
             for (i, j), value in np.ndenumerate(matrix):
                 ax.text(j, i, f"{value:.2f}", ha="center", va="center", fontsize=7,
@@ -122,17 +129,21 @@ def plot_select_k(frame: pd.DataFrame, recommended: dict[str, int] | None = None
     with _style():
         fig = _figure(3.2 * len(measures), 2.8)
         axes = fig.subplots(1, len(measures), squeeze=False)[0]
+        handles = {}
         for ax, measure in zip(axes, measures):
             for i, (method, group) in enumerate(frame[frame.measure == measure].groupby("method")):
                 stats = group.groupby("k")["value"].agg(["mean", "min", "max"])
-                ax.plot(stats.index, stats["mean"], marker="o", color=f"C{i}", label=method.upper())
+                line, = ax.plot(stats.index, stats["mean"], marker="o", color=f"C{i}")
+                if ax is axes[0]:
+                    handles[_plain(str(method).upper())] = line
                 ax.fill_between(stats.index, stats["min"], stats["max"], color=f"C{i}", alpha=0.2)
                 if recommended and method in recommended:
                     ax.axvline(recommended[method], color=f"C{i}", linestyle=":", linewidth=1)
-            ax.set_title(measure, loc="left")
+            ax.set_title(_plain(measure), loc="left")
             ax.set_xlabel("k (topics)")
             ax.xaxis.get_major_locator().set_params(integer=True)
-        axes[0].legend(frameon=False)
+        # handles and labels given, so that a label starting with "_" is not dropped
+        axes[0].legend(list(handles.values()), list(handles), frameon=False)
         return fig
 
 
@@ -143,17 +154,19 @@ def plot_prevalence(table: pd.DataFrame, *, title: str = "", labels: Sequence[st
         fig = _figure(7.5, 1.2 + 0.4 * len(table))
         ax = fig.subplots()
         left = np.zeros(len(table))
-        names = [str(i) for i in table.index]
+        names = [_plain(i) for i in table.index]
+        bars, legend = [], []
         for j, topic in enumerate(table.columns):
             values = table[topic].to_numpy(dtype=float)
-            label = _shorten(labels[j], 40) if labels else f"Topic {topic}"
-            ax.barh(names, values, left=left, color=f"C{j % 10}", label=label)
+            bars.append(ax.barh(names, values, left=left, color=f"C{j % 10}"))
+            legend.append(_plain(_shorten(labels[j], 40) if labels else f"Topic {topic}"))
             left += values
         ax.invert_yaxis()
         ax.set_xlim(0, 1)
         ax.set_xlabel("share of the group's text")
-        ax.set_title(title, loc="left")
-        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False, fontsize=7)
+        ax.set_title(_plain(title), loc="left")
+        ax.legend(bars, legend, loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False,
+                  fontsize=7)
         return fig
 
 
@@ -178,7 +191,7 @@ def plot_wordclouds(top_words: Sequence[Sequence[str]], weights: Sequence[Sequen
             cloud.generate_from_frequencies({w.replace("_", " "): float(x)
                                              for w, x in zip(top_words[t], weights[t])})
             ax.imshow(cloud.to_array(), interpolation="bilinear")
-            ax.set_title(titles[t] if titles else f"Topic {t}", fontsize=9, loc="left")
+            ax.set_title(_plain(titles[t]) if titles else f"Topic {t}", fontsize=9, loc="left")
         return fig
 
 
@@ -188,13 +201,13 @@ def plot_corpus_overview(lengths: pd.DataFrame, vocabulary: pd.DataFrame) -> Fig
     with _style():
         fig = _figure(9, 3.2)
         left, right = fig.subplots(1, 2)
-        left.barh(lengths["label"], lengths["tokens"], color="C0")
+        left.barh([_plain(x) for x in lengths["label"]], lengths["tokens"], color="C0")
         for y, (tokens, paragraphs) in enumerate(zip(lengths["tokens"], lengths["paragraphs"])):
             left.text(tokens, y, f" {paragraphs} ¶", va="center", fontsize=7)
         left.invert_yaxis()
         left.set_xlabel("words (segmented) per article")
         left.set_title("Articles", loc="left")
-        right.bar(vocabulary["step"], vocabulary["words"], color="C1")
+        right.bar([_plain(x) for x in vocabulary["step"]], vocabulary["words"], color="C1")
         for x, words in enumerate(vocabulary["words"]):
             right.text(x, words, f"{words:,}", ha="center", va="bottom", fontsize=7)
         right.set_ylabel("distinct words")
@@ -216,8 +229,9 @@ def plot_documents_cited(cited: pd.DataFrame, articles: Sequence[str],
         ax = fig.subplots()
         ys, xs = np.nonzero(matrix)
         ax.scatter(xs, ys, s=60, color="C3")
-        ax.set_xticks(range(len(articles)), labels or articles, rotation=30, ha="right", fontsize=7)
-        ax.set_yticks(range(len(documents)), documents, fontsize=7)
+        ax.set_xticks(range(len(articles)), [_plain(a) for a in labels or articles], rotation=30,
+                      ha="right", fontsize=7)
+        ax.set_yticks(range(len(documents)), [_plain(d) for d in documents], fontsize=7)
         ax.set_xlim(-0.5, len(articles) - 0.5)
         ax.set_ylim(len(documents) - 0.5, -0.5)
         ax.grid(True, linewidth=0.3)

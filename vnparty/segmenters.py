@@ -16,7 +16,7 @@ import tempfile
 import unicodedata
 from functools import lru_cache
 from itertools import accumulate, compress, count
-from operator import attrgetter, not_
+from operator import attrgetter, methodcaller, not_
 from typing import Iterator, Protocol
 
 import numpy as np
@@ -31,12 +31,19 @@ Span = tuple[int, int]
 # pyvi's syllable pattern (ViTokenizer.sylabelize) with "\n" left out (lines are cut before) and
 # combining marks kept inside a syllable (after its first character), so that text that is not
 # NFC is not torn apart.
-_SYLLABLE = re.compile(
-    r"[A-ZĐ]+\.|Tp\.|Mr\.|Mrs\.|Ms\.|Dr\.|ThS\."
-    r"|==>|->|\.\.\.|>>"
-    r"|\w+://[^\s]+|[a-zA-Z0-9_.+-]+@(?:[a-zA-Z0-9-]+\.)+[a-zA-Z0-9-]+"
-    r"|\d+(?:[\.,_]\d+)+|[^\w\s]|\w[\w\u0300-\u036f]*"
-)
+_BEFORE_EMAIL = (r"[A-ZĐ]+\.|Tp\.|Mr\.|Mrs\.|Ms\.|Dr\.|ThS\."
+                 r"|==>|->|\.\.\.|>>"
+                 r"|\w+://[^\s]+")
+_EMAIL_LOCAL = r"[a-zA-Z0-9_.+-]+"
+_EMAIL_DOMAIN = r"@(?:[a-zA-Z0-9-]+\.)+[a-zA-Z0-9-]+"
+_AFTER_EMAIL = r"\d+(?:[\.,_]\d+)+|[^\w\s]|\w[\w\u0300-\u036f]*"
+_SYLLABLE = re.compile(f"{_BEFORE_EMAIL}|{_EMAIL_LOCAL}{_EMAIL_DOMAIN}|{_AFTER_EMAIL}")
+# The e-mail alternative scans the whole stretch of [a-zA-Z0-9_.+-] from every syllable that
+# starts in it: quadratic on a long run of "-" or "a-a-a-". Without "@" it cannot match, and with
+# "@" _run asks it once per stretch.
+_NO_EMAIL = re.compile(f"{_BEFORE_EMAIL}|{_AFTER_EMAIL}")
+_BEFORE, _AFTER = re.compile(_BEFORE_EMAIL), re.compile(_AFTER_EMAIL)
+_LOCAL, _DOMAIN = re.compile(_EMAIL_LOCAL), re.compile(_EMAIL_DOMAIN)
 _SENTENCE_END = {".", "!", "?", "...", ";"}
 MAX_CHUNK = 400  # syllables given to the CRF at once
 _CACHE_LIMIT = 50_000  # entries a cache holds before it starts afresh (rare ones pile up)
@@ -93,12 +100,45 @@ def _run(run: str) -> tuple[tuple[str, int, int, bool], ...]:
     if len(_RUNS) > _CACHE_LIMIT:
         _RUNS.clear()
     found = []
-    for match in _SYLLABLE.finditer(run):
-        syllable, (start, end) = match.group(), match.span()
+    spans = _email_run_spans(run) if "@" in run else map(_SPAN, _NO_EMAIL.finditer(run))
+    for start, end in spans:
+        syllable = run[start:end]
         last = syllable in _SENTENCE_END and (end == len(run) or run[end].isspace())
         found.append((syllable, start, end, last))
     _RUNS[run] = tuple(found)
     return _RUNS[run]
+
+
+_SPAN = methodcaller("span")
+
+
+def _email_run_spans(run: str) -> list[Span]:
+    """The spans ``_SYLLABLE.finditer(run)`` finds, in linear time. An e-mail address starting
+    anywhere in a stretch of [a-zA-Z0-9_.+-] takes the rest of the stretch (the class holds no
+    "@"), so whether one follows is asked once for each stretch."""
+    stretch = {}  # position -> end of the stretch it is in
+    for match in _LOCAL.finditer(run):
+        stretch.update(dict.fromkeys(range(*match.span()), match.end()))
+    email_end: dict[int, int] = {}  # end of a stretch -> end of the address, 0 for none
+    spans, position = [], 0
+    while position < len(run):
+        match = _BEFORE.match(run, position)
+        if match is None and position in stretch:
+            end = stretch[position]
+            if end not in email_end:
+                domain = _DOMAIN.match(run, end)
+                email_end[end] = domain.end() if domain else 0
+            if email_end[end]:
+                spans.append((position, email_end[end]))
+                position = email_end[end]
+                continue
+        match = match or _AFTER.match(run, position)
+        if match is None:  # white space other than " " and "\n"
+            position += 1
+            continue
+        spans.append(match.span())
+        position = match.end()
+    return spans
 
 
 def _chunks(text: str, spans: list[Span]) -> list[range]:

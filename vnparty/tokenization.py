@@ -4,7 +4,8 @@ After the segmenter (pyvi by default), four repairs, all on spans of the origina
 1. punctuation never sticks to a word;
 2. Party-document references, abbreviations and numbers become one token each;
 3. lexicon terms become one token each, choosing the matches that cover most syllables
-   ("Huyện ủy_ban hành" → "Huyện_ủy ban_hành");
+   ("Huyện ủy_ban hành" → "Huyện_ủy ban_hành") and, among those, cut fewest of the words pyvi
+   found that its dictionary has ("đào_tạo nguồn" stays);
 4. the pieces a repair cut off a segmenter's word rejoin a neighbour when pyvi's dictionary
    knows the pair.
 A token is its span of the text with each run of white space replaced by "_".
@@ -30,6 +31,9 @@ _CAPS_PERIOD = re.compile(r"[A-ZĐ]{2,}\.")
 _CAPS_PERIOD_END = re.compile(r"[A-ZĐ]{2}\.(?=\s|\Z)")
 
 
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
 def _check_text(text) -> None:
     if not isinstance(text, str):
         raise TypeError(f"segment takes one str, not {type(text).__name__}; "
@@ -37,6 +41,12 @@ def _check_text(text) -> None:
     if not text.strip():
         raise ValueError("segment got empty or whitespace-only text; skip such texts first "
                          "(preprocess() returns [] for them)")
+    surrogate = _SURROGATE.search(text)
+    if surrogate:
+        raise ValueError(f"text holds an unpaired surrogate (U+{ord(surrogate.group()):04X} at "
+                         f"character {surrogate.start()}), which is not Unicode text (often bytes "
+                         "that are not valid UTF-8): decode the bytes with their right encoding, "
+                         "or with errors='replace' (bytes.decode('utf-8', errors='replace'))")
 
 
 def segment(text: str, *, lexicon: Lexicon | None = None,
@@ -73,11 +83,11 @@ def segment_spans_many(texts: list[str], *, lexicon: Lexicon | None = None,
 def _spans(text: str, lexicon: Lexicon, words, syllables, keys) -> list[Span]:
     """The tokens of ``text`` from the segmenter's words, syllables and keys."""
     words, syllables, keys = _split_final_periods(text, words, syllables, keys)
-    forced = _forced_groups(text, syllables, keys, lexicon)
+    first = list(itertools.accumulate(map(len, words), initial=0))  # first syllable of word w
+    forced = _forced_groups(text, syllables, keys, lexicon, first)
     # Repairs are rare: tokens are the segmenter's words except in the few regions around a
     # forced token, which are worked out syllable by syllable (_repair), and in the words that
     # hold punctuation (_split_punctuation).
-    first = list(itertools.accumulate(map(len, words), initial=0))  # first syllable of word w
     tokens = [(word[0][0], word[-1][1]) for word in words]
     split = _split_punctuation(words, keys, first)
     if not forced and not split:
@@ -218,9 +228,11 @@ class _WordLike(dict):
 _WORD_LIKE = _WordLike()
 
 
-def _forced_groups(text: str, syllables: list[Span], keys: list[str],
-                   lexicon: Lexicon) -> list[tuple[int, int]]:
-    """Inclusive syllable ranges that must be one token: pattern matches, then lexicon terms."""
+def _forced_groups(text: str, syllables: list[Span], keys: list[str], lexicon: Lexicon,
+                   word_starts: list[int]) -> list[tuple[int, int]]:
+    """Inclusive syllable ranges that must be one token: pattern matches, then lexicon terms
+    (``word_starts``: the first syllable of each of the segmenter's words, then their
+    number)."""
     starts = list(map(operator.itemgetter(0), syllables))
     ends = list(map(operator.itemgetter(1), syllables))
     taken: set[int] = set()  # syllables in a forced token
@@ -236,15 +248,19 @@ def _forced_groups(text: str, syllables: list[Span], keys: list[str],
             taken.update(range(first, last + 1))
             if last > first:
                 ranges.append((first, last))
-    ranges += _lexicon_matches(text, syllables, keys, taken, lexicon)
+    ranges += _lexicon_matches(text, syllables, keys, taken, lexicon, word_starts)
     return ranges
 
 
-def _lexicon_matches(text, syllables, keys, taken, lexicon) -> list[tuple[int, int]]:
+def _lexicon_matches(text, syllables, keys, taken, lexicon,
+                     word_starts) -> list[tuple[int, int]]:
     """Lexicon terms, chosen together with the words pyvi's dictionary knows so that a term
     does not take a syllable from a better reading ("xây dựng Đảng bộ" is xây_dựng Đảng_bộ, not
-    xây_dựng_Đảng bộ). Best reading: most syllables inside known words, then inside lexicon
-    terms, then fewest words. Never across a line break or a forced token.
+    xây_dựng_Đảng bộ). Best reading: most syllables inside known words, then fewest of the
+    segmenter's words that pyvi's dictionary knows cut by a term ("đào_tạo nguồn" stays, not
+    đào tạo_nguồn; "tiền_đạo Đức_Cường" stays, not tiền đạo_Đức Cường; "quy_định_giá", not a
+    known word, is cut into quy_định giá), then most inside lexicon terms, then fewest words.
+    Never across a line break or a forced token.
 
     The best reading is found only in windows around the terms that occur: a window ends where no
     word can go on (a syllable no term or known word has, a forced one or a line break), so the
@@ -274,19 +290,36 @@ def _lexicon_matches(text, syllables, keys, taken, lexicon) -> list[tuple[int, i
             end += 1
         matches += [(start + a, start + b) for a, b in _best_reading(
             text, syllables[start:end], keys[start:end], [k in taken for k in range(start, end)],
-            lexicon)]
+            lexicon, _in_known_word(keys, word_starts, start, end))]
     return matches
 
 
-def _best_reading(text, syllables, keys, taken, lexicon) -> list[tuple[int, int]]:
-    """The lexicon terms of the best reading of one window (see _lexicon_matches)."""
+def _in_known_word(keys: list[str], word_starts: list[int], start: int, end: int) -> list[bool]:
+    """For k from ``start`` to ``end``: whether syllables k - 1 and k are in one of the
+    segmenter's words and pyvi's dictionary has that word."""
+    known = [False] * (end - start + 1)
+    dictionary = pyvi_dictionary()
+    w = max(bisect.bisect_right(word_starts, start) - 1, 0)
+    while w + 1 < len(word_starts) and word_starts[w] < end:
+        a, b = word_starts[w], word_starts[w + 1]
+        if b - a > 1 and " ".join(keys[a:b]) in dictionary:
+            for k in range(max(a + 1, start), min(b, end + 1)):
+                known[k - start] = True
+        w += 1
+    return known
+
+
+def _best_reading(text, syllables, keys, taken, lexicon, joined) -> list[tuple[int, int]]:
+    """The lexicon terms of the best reading of one window (see _lexicon_matches); ``joined``
+    as :func:`_in_known_word` gives it for the window."""
     terms, term_starts = lexicon.terms, lexicon.term_starts
     dictionary, dictionary_starts = pyvi_dictionary(), _dictionary_starts()
     n = len(keys)
     blocked = list(itertools.accumulate(taken, initial=0))  # forced syllables before i
     breaks = list(itertools.accumulate(  # line breaks between syllables before i
         ("\n" in text[syllables[k][1]:syllables[k + 1][0]] for k in range(n - 1)), initial=0))
-    best = [(0, 0, 0)] * (n + 1)  # (in known words, in terms, -words) from position i on
+    # (in known words, -known words of the segmenter cut, in terms, -words) from position i on
+    best = [(0, 0, 0, 0)] * (n + 1)
     choice = [(0, False)] * (n + 1)
     for i in range(n - 1, -1, -1):
         best[i], choice[i] = best[i + 1], (0, False)
@@ -299,8 +332,12 @@ def _best_reading(text, syllables, keys, taken, lexicon) -> list[tuple[int, int]
             is_term = words in terms
             if not is_term and " ".join(words) not in dictionary:
                 continue
-            known, in_terms, count = best[i + length]
-            candidate = (known + length, in_terms + length * is_term, count - 1)
+            known, cuts, in_terms, count = best[i + length]
+            if is_term:  # the known words of the segmenter it cuts: its edges inside one (the
+                # edge after it is counted by the term that follows, if one does)
+                end = i + length
+                cuts -= joined[i] + (joined[end] and not choice[end][1])
+            candidate = (known + length, cuts, in_terms + length * is_term, count - 1)
             if candidate > best[i]:
                 best[i], choice[i] = candidate, (length, is_term)
     matches, i = [], 0
