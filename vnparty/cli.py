@@ -24,7 +24,7 @@ _NAMED = re.compile(r"(?<![\w-])(" + "|".join(_FLAGS) + r")=")
 
 
 def _stdin_lines():
-    """Lines of standard input as text, split at "\n" only; invalid UTF-8 is an error."""
+    """Lines of standard input as text, split at "\\n" only; invalid UTF-8 is an error."""
     stream = getattr(sys.stdin, "buffer", None)
     if stream is None:  # replaced by a text stream (tests, notebooks)
         yield from sys.stdin
@@ -223,6 +223,9 @@ def describe(error: BaseException) -> str:
         if "full" in str(error):
             text = (f"the disk is full ({error}) while writing the cache; free some space, or "
                     "give --cache a folder on another disk")
+        elif "locked" in str(error):
+            text = (f"the cache is in use by another process ({error}); wait for it to finish, "
+                    "or give --cache another folder")
         else:
             text = f"the cache failed ({error}); give --cache another folder, or leave it out"
     elif isinstance(error, OSError) and error.errno is not None and error.strerror:
@@ -235,6 +238,8 @@ def describe(error: BaseException) -> str:
                 errno.EROFS: f"read-only file system{where}; write to another folder",
                 errno.ENOENT: f"no such file or folder{where}; check the path",
                 }.get(error.errno, f"{error.strerror}{where}; check the path and try again")
+    elif isinstance(error, UnicodeError):
+        text = f"text in an unexpected encoding ({error}); convert the input to UTF-8"
     elif isinstance(error, MemoryError):
         text = ("out of memory; use fewer --jobs, a smaller corpus, or article units instead of "
                 "paragraphs")

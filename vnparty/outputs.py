@@ -105,10 +105,11 @@ def _is_regular(folder: Path, name: str) -> bool:
         return False
 
 
-def read_manifest(path: Path, layout: Layout) -> dict:
+def read_manifest(path: Path, layout: Layout, *, strict: bool = False) -> dict:
     """The manifest at ``path``, checked to be one ``vnparty <command>`` writes: a JSON object
-    with ``"vnparty_<command>": 1`` and ``outputs`` (name -> sha256). Raises ``ValueError``
-    naming the file otherwise (``FileNotFoundError`` when there is none)."""
+    with ``"vnparty_<command>": 1`` and ``outputs`` (name -> sha256; with ``strict``, every
+    name one the command writes and every hash 64 hex digits). Raises ``ValueError`` naming the
+    file otherwise (``FileNotFoundError`` when there is none)."""
     again = f"run `vnparty {layout.command}` again into an empty folder"
     try:
         data = json.loads(Path(path).read_bytes().decode("utf-8"))
@@ -123,6 +124,12 @@ def read_manifest(path: Path, layout: Layout) -> dict:
             isinstance(k, str) and isinstance(v, str) for k, v in outputs.items()):
         raise ValueError(f'{path} has no "outputs" (names and sha256 hashes of the files); '
                          f"it was changed: {again}")
+    bad = [name for name, digest in outputs.items()
+           if not layout.allows(name) or not _SHA256.fullmatch(digest)] if strict else []
+    if bad:
+        raise ValueError(f"{path} lists {len(bad)} output(s) that `vnparty {layout.command}` "
+                         f"does not write ({', '.join(map(repr, bad[:3]))}); it was changed: "
+                         f"{again}")
     return data
 
 
