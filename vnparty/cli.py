@@ -1,20 +1,51 @@
-"""The ``vnparty`` command: reproduce, topics, select-k, segment."""
+"""The ``vnparty`` command: reproduce, topics, select-k, segment.
+
+Every failure ends in one line on standard error, ``vnparty: error: <what failed>; <what to
+do>``, with exit status 1 (2 when argparse cannot read the command line, 130 on Ctrl-C);
+``vnparty --debug COMMAND`` also prints the traceback.
+"""
 
 from __future__ import annotations
 
 import argparse
+import errno
+import os
+import re
 import sys
-from pathlib import Path
+import traceback
 
-__all__ = ["main", "build_parser"]
+__all__ = ["main", "build_parser", "describe"]
+
+# names in error messages ("k=1", "text_column=...") and the flags that set them
+_FLAGS = {"k": "--k", "ks": "--ks", "seed": "--seed", "seeds": "--seeds", "unit": "--unit",
+          "models": "--models", "text_column": "--text-column", "n_jobs": "--jobs",
+          "cache": "--cache"}
+_NAMED = re.compile(r"(?<![\w-])(" + "|".join(_FLAGS) + r")=")
+
+
+def _stdin_lines():
+    """Lines of standard input as text, split at "\\n" only; invalid UTF-8 is an error."""
+    stream = getattr(sys.stdin, "buffer", None)
+    if stream is None:  # replaced by a text stream (tests, notebooks)
+        yield from sys.stdin
+        return
+    for number, raw in enumerate(stream, 1):
+        try:
+            yield raw.decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise ValueError(f"standard input, line {number}: not UTF-8 (byte "
+                             f"{raw[error.start]:#04x} at position {error.start}); convert the "
+                             "text to UTF-8 first, e.g. with `iconv -f WINDOWS-1258 -t UTF-8`"
+                             ) from None
 
 
 def _segment(args) -> int:
     from .normalize import normalize_text
     from .tokenization import segment
 
-    for line in sys.stdin:
-        text = normalize_text(line) if args.normalize else line.rstrip("\n")
+    for line in _stdin_lines():
+        line = line.removesuffix("\n").removesuffix("\r")
+        text = normalize_text(line) if args.normalize else line
         print(" ".join(segment(text)) if text.strip() else "")
     return 0
 
@@ -58,15 +89,17 @@ def _read_tokens(args):
 def _topics(args) -> int:
     import pandas as pd
 
+    from . import __version__
     from .analysis import representative_units, topic_table, unit_frame
-    from .io import atomic_write_text
+    from .io import csv_text
     from .models import fit_lda, fit_nmf
+    from .outputs import STEM, Layout, OutputFolder
 
+    layout = Layout("topics", (r"(topics|representative|doc_topic)\.csv", rf"model/{STEM}"))
+    folder = OutputFolder(args.out, layout, force=args.force)  # refused before the work
     units, tokens = _read_tokens(args)
     fit = fit_lda if args.model == "lda" else fit_nmf
     model = fit(tokens, args.k, seed=args.seed)
-    out = Path(args.out)
-    model.save(out / "model")
     frame = unit_frame(units, None, tokens)
     tables = {"topics.csv": topic_table(model, 15),
               "representative.csv": representative_units(model, frame, n=3),
@@ -74,25 +107,34 @@ def _topics(args) -> int:
                   [frame.iloc[model.doc_index][["article_id", "unit_index"]].reset_index(drop=True),
                    pd.DataFrame(model.doc_topic, columns=[f"topic_{t}" for t in range(model.k)])],
                   axis=1)}
-    for name, table in tables.items():
-        atomic_write_text(out / name, table.to_csv(index=False, lineterminator="\n"))
+    settings = {"input": str(args.input), "text_column": args.text_column, "unit": args.unit,
+                "model": args.model, "k": args.k, "seed": args.seed}
+    with folder:
+        model.save(folder.scratch / "model")
+        folder.add("model")
+        for name, table in tables.items():
+            folder.write(name, csv_text(table).encode("utf-8"))
+        folder.commit({"settings": settings, "versions": {"vnparty": __version__}})
     for t, words in enumerate(model.top_words(8)):
         print(f"topic {t}: {' '.join(words)}")
-    print(f"wrote {out}")
+    print(f"wrote {args.out}")
     return 0
 
 
 def _select_k(args) -> int:
     from .evaluation import select_k
 
+    if args.out and os.path.lexists(args.out) and not args.force:  # (before the work, too)
+        raise FileExistsError(f"{args.out} exists; choose another file for the scores, or "
+                              "pass --force to replace it")
     _, tokens = _read_tokens(args)
     frame, best = select_k(tokens, args.ks, args.model, args.seeds, n_jobs=args.jobs)
     summary = frame.groupby(["measure", "k"])["value"].mean().unstack("measure")
     print(summary.round(3).to_string())
     print(f"recommended k: {best}")
     if args.out:
-        from .io import atomic_write_text
-        atomic_write_text(args.out, frame.to_csv(index=False, lineterminator="\n"))
+        from .io import atomic_write_text, csv_text
+        atomic_write_text(args.out, csv_text(frame))
     return 0
 
 
@@ -105,18 +147,22 @@ def _positive(text: str) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``vnparty`` command and its subcommands."""
-    parser = argparse.ArgumentParser(prog="vnparty", description=(
+    debug = argparse.ArgumentParser(add_help=False)
+    debug.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                       help="show the traceback when a command fails")
+    parser = argparse.ArgumentParser(prog="vnparty", parents=[debug], description=(
         "Themes in Vietnamese news about Party-building (xây dựng Đảng)."))
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    rep = commands.add_parser("reproduce", help="regenerate every figure and table",
+    rep = commands.add_parser("reproduce", parents=[debug], help="regenerate every figure and table",
                               description="Regenerate every figure and table from the bundled "
                                           "articles, byte-identical from run to run.")
     rep.add_argument("--out", help="output folder")
     rep.add_argument("--check", metavar="DIR",
                      help="regenerate into a temporary folder and list files that differ from DIR")
     rep.add_argument("--force", action="store_true",
-                     help="write into a folder that holds other files (they are never deleted)")
+                     help="write into a folder that holds other files (they are never deleted "
+                          "or overwritten)")
     rep.add_argument("--k", type=int, default=6, help="topics per model (default 6)")
     rep.add_argument("--unit", default="paragraph", choices=("article", "paragraph", "sentence"))
     rep.add_argument("--models", nargs="+", default=["lda", "nmf"], choices=("lda", "nmf"))
@@ -137,25 +183,29 @@ def build_parser() -> argparse.ArgumentParser:
         sub.add_argument("--scheduler", metavar="ADDRESS",
                          help="segment on a Dask cluster (tcp://host:8786) instead of locally")
 
-    top = commands.add_parser("topics", help="fit a topic model to your own corpus",
+    top = commands.add_parser("topics", parents=[debug], help="fit a topic model to your own corpus",
                               description="Fit LDA or NMF to a folder / CSV / JSONL and write the "
                                           "model, its topics and document shares.")
     corpus_arguments(top)
     top.add_argument("--k", type=int, required=True, help="number of topics")
     top.add_argument("--seed", type=_positive, default=0)
     top.add_argument("--out", required=True, help="output folder")
+    top.add_argument("--force", action="store_true",
+                     help="write into a folder that holds other files (they are never deleted "
+                          "or overwritten)")
     top.set_defaults(run=_topics)
 
-    sel = commands.add_parser("select-k", help="compare numbers of topics on your corpus",
+    sel = commands.add_parser("select-k", parents=[debug], help="compare numbers of topics on your corpus",
                               description="Fit every k and seed, score coherence, diversity and "
                                           "stability, and recommend a k.")
     corpus_arguments(sel)
     sel.add_argument("--ks", type=int, nargs="+", required=True)
     sel.add_argument("--seeds", type=_positive, nargs="+", default=[0, 1, 2])
     sel.add_argument("--out", help="CSV file for the scores")
+    sel.add_argument("--force", action="store_true", help="replace the --out file if it exists")
     sel.set_defaults(run=_select_k)
 
-    seg = commands.add_parser("segment", help="segment standard input, line by line",
+    seg = commands.add_parser("segment", parents=[debug], help="segment standard input, line by line",
                               description="Read text on standard input and print each line "
                                           "segmented: words separated by spaces, syllables by _.")
     seg.add_argument("--normalize", action="store_true",
@@ -164,16 +214,69 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run the ``vnparty`` command; return its exit status (2 on bad input, with a message)."""
-    from .reproduce import OutputFolderError
+def describe(error: BaseException) -> str:
+    """One line for a failure: what failed and what to do, with the flags that set the values
+    named in it."""
+    import sqlite3
 
+    if isinstance(error, sqlite3.Error):
+        if "full" in str(error):
+            text = (f"the disk is full ({error}) while writing the cache; free some space, or "
+                    "give --cache a folder on another disk")
+        elif "locked" in str(error):
+            text = (f"the cache is in use by another process ({error}); wait for it to finish, "
+                    "or give --cache another folder")
+        else:
+            text = f"the cache failed ({error}); give --cache another folder, or leave it out"
+    elif isinstance(error, OSError) and error.errno is not None and error.strerror:
+        where = f" ({error.filename})" if error.filename else ""
+        text = {errno.ENOSPC: f"no space left on the device{where}; free some space, or write "
+                              "to another disk",
+                errno.EACCES: f"permission denied{where}; choose a file or folder you can use",
+                errno.EPERM: f"operation not permitted{where}; choose a file or folder you can "
+                             "use",
+                errno.EROFS: f"read-only file system{where}; write to another folder",
+                errno.ENOENT: f"no such file or folder{where}; check the path",
+                }.get(error.errno, f"{error.strerror}{where}; check the path and try again")
+    elif isinstance(error, UnicodeError):
+        text = f"text in an unexpected encoding ({error}); convert the input to UTF-8"
+    elif isinstance(error, MemoryError):
+        text = ("out of memory; use fewer --jobs, a smaller corpus, or article units instead of "
+                "paragraphs")
+    elif isinstance(error, (ValueError, TypeError, OSError, LookupError)):
+        text = str(error) or type(error).__name__
+    else:
+        text = (f"unexpected {type(error).__name__}: {error}; this is a bug in vnparty: rerun "
+                "with --debug and report the traceback")
+    text = _NAMED.sub(lambda match: _FLAGS[match.group(1)] + " ", text)
+    return " ".join(text.split())
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the ``vnparty`` command; return its exit status: 0, 1 on any failure (with one line
+    on standard error; ``--debug`` adds the traceback), 2 when the command line cannot be read,
+    130 on Ctrl-C. ``reproduce --check`` also exits with 1 when files differ."""
     args = build_parser().parse_args(argv)
+    debug = getattr(args, "debug", False)
     try:
         return args.run(args)
-    except (ValueError, TypeError, OSError, OutputFolderError) as error:
-        print(f"vnparty: error: {error}", file=sys.stderr)
-        return 2
+    except KeyboardInterrupt:
+        if debug:
+            traceback.print_exc()
+        print("vnparty: error: interrupted; no half-written file is left, run the command again",
+              file=sys.stderr)
+        return 130
+    except BrokenPipeError:  # the reader of standard output went away (`| head`)
+        try:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except (OSError, ValueError):
+            pass
+        return 1
+    except Exception as error:
+        if debug:
+            traceback.print_exc()
+        print(f"vnparty: error: {describe(error)}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":  # pragma: no cover

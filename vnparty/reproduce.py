@@ -1,21 +1,22 @@
 """Every figure and table of the bundled articles in one call, byte-identical from run to run.
 
 ``reproduce(out)`` writes ``out/figures``, ``out/tables``, ``out/explorer`` and, last,
-``out/manifest.json`` (versions, parameters, seeds, hashes of every input and output). Each file
-is written atomically, so an interrupted run leaves no half-written file. ``check(out)``
-regenerates into a temporary folder and lists the files whose hash differs.
+``out/manifest.json`` (versions, parameters, seeds, hashes of every input and output). The
+settings are checked before anything is written; the files are built in a scratch folder and
+moved into place when all of them are complete (see :mod:`vnparty.outputs` for what vnparty may
+overwrite or delete). ``check(out)`` regenerates into a temporary folder and lists the files
+whose hash differs, and the files on disk that the manifest does not list.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import platform
 import tempfile
 import warnings
 from collections import Counter
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from importlib import metadata
 from pathlib import Path
 
@@ -29,21 +30,21 @@ from .analysis import (align_models, article_shares, prevalence, representative_
 from .corpus import bundled_data_path, load_articles, split_units
 from .evaluation import MEASURES, select_k, stability
 from .explorer import explorer_html
-from .io import atomic_write_bytes, atomic_write_text
+from .io import csv_text
 from .lexicon import default_lexicon, document_references
-from .models import TopicModel, fit_lda, fit_nmf
+from .models import TopicModel, auto_min_df, fit_lda, fit_nmf
+from .outputs import (MANIFEST, STEM, Layout, OutputFolder, OutputFolderError, listing,
+                      read_manifest)
 from .preprocess import Preprocessor
 
 __all__ = ["Settings", "reproduce", "check", "OutputFolderError"]
 
-MANIFEST = "manifest.json"
 _FIT = {"lda": fit_lda, "nmf": fit_nmf}
+_UNITS = ("article", "paragraph", "sentence")
+LAYOUT = Layout("reproduce", (rf"figures/{STEM}\.(png|svg|pdf)", rf"tables/{STEM}\.csv",
+                              rf"explorer/{STEM}\.html"))
 _PACKAGES = ("numpy", "scipy", "pandas", "scikit-learn", "gensim", "pyvi", "matplotlib",
              "wordcloud", "stop-words", "tqdm")
-
-
-class OutputFolderError(Exception):
-    """The output folder cannot be used (foreign files, not writable)."""
 
 
 @dataclass(frozen=True)
@@ -62,13 +63,61 @@ class Settings:
     formats: tuple[str, ...] = plotting.FORMATS
 
     def __post_init__(self):
-        unknown = sorted(set(self.models) - set(_FIT))
-        if unknown or not self.models:
-            raise ValueError(f"models must be among {sorted(_FIT)}, not {list(self.models)}")
+        # a value such as "k=1: …" names the setting (the command line turns it into "--k 1")
+        for name in ("models", "ks", "seeds", "measures", "formats"):
+            value = getattr(self, name)
+            if not isinstance(value, (list, tuple)):
+                raise ValueError(f"{name}={value!r}: give a list")
+            object.__setattr__(self, name, tuple(value))
+        _whole("k", self.k, 2, "a model needs at least 2 topics")
+        _whole("seed", self.seed, 0, "seeds are whole numbers from 0 to 2**32 - 1", 2**32 - 1)
+        _whole("top_n", self.top_n, 1, "give how many top words make a topic (at least 1)")
+        if self.unit not in _UNITS:
+            raise ValueError(f"unit={self.unit!r}: use one of {', '.join(_UNITS)}")
+        if not self.models or set(self.models) - set(_FIT) or len(set(self.models)) < len(self.models):
+            raise ValueError(f"models={list(self.models)}: use 'lda', 'nmf' or both, once each")
+        if not self.ks:
+            raise ValueError("ks=[]: give the numbers of topics to compare (for example 4 5 6)")
+        for k in self.ks:
+            _whole("ks", k, 2, f"{k!r} is not a number of topics (a whole number, at least 2)",
+                   shown=list(self.ks))
+        for seed in self.seeds:
+            _whole("seeds", seed, 0, f"{seed!r} is not a seed (a whole number from 0 to "
+                   "2**32 - 1)", 2**32 - 1, shown=list(self.seeds))
+        if len(set(self.seeds)) < 2:
+            raise ValueError(f"seeds={list(self.seeds)}: give at least two different seeds (the "
+                             "stability of the topics compares runs with different seeds)")
+        unknown = [m for m in self.measures if m not in MEASURES]
+        if unknown or not self.measures:
+            raise ValueError(f"measures={list(self.measures)}: use names from {sorted(MEASURES)}")
+        if "perplexity" in self.measures and "nmf" in self.models:
+            raise ValueError("measures: perplexity is defined for LDA only; leave it out or fit "
+                             "models=('lda',)")
         if not self.formats or set(self.formats) - set(plotting.FORMATS):
-            raise ValueError(f"formats must be among {plotting.FORMATS}, not {list(self.formats)}")
+            raise ValueError(f"formats={list(self.formats)}: use formats among {plotting.FORMATS}")
         if self.k not in self.ks:
             object.__setattr__(self, "ks", tuple(sorted(set(self.ks) | {self.k})))
+
+
+def _whole(name: str, value, low: int, advice: str, high: int | None = None, shown=None) -> None:
+    if (isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low
+            or (high is not None and value > high)):
+        raise ValueError(f"{name}={value if shown is None else shown!r}: {advice}")
+
+
+def _check_data(settings: Settings, tokens: list[list[str]]) -> None:
+    """Refuse, before anything is written, a number of topics the documents cannot carry."""
+    documents = [set(doc) for doc in tokens if doc]
+    frequency = Counter(w for doc in documents for w in doc)
+    words = sum(n >= auto_min_df(len(documents)) for n in frequency.values())
+    most = min(len(documents), words)
+    too_many = [k for k in (settings.k, *sorted(settings.ks, reverse=True)) if k > most]
+    if too_many:
+        k = too_many[0]
+        shown = f"k={k}" if k == settings.k else f"ks={list(settings.ks)}"
+        raise ValueError(f"{shown}: {k} topics are more than the {len(documents)} "
+                         f"{settings.unit}s with words (and {words} words) of the bundled "
+                         f"articles can carry; use k of at most {most}")
 
 
 def _sha256(data: bytes) -> str:
@@ -79,45 +128,17 @@ def _files(folder: Path) -> list[str]:
     return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
 
 
-def _prepare(out: Path, force: bool) -> set[str]:
-    """Check the output folder; return the files an earlier run of vnparty wrote there."""
-    if out.exists() and not out.is_dir():
-        raise OutputFolderError(f"{out} is a file; give a folder for the results")
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        probe = tempfile.NamedTemporaryFile(dir=out, prefix=".vnparty-probe-", delete=True)
-        probe.close()
-    except OSError as error:
-        raise OutputFolderError(f"cannot write into {out} ({error.strerror}); choose a folder "
-                                "you can write to") from error
-    ours: set[str] = set()
-    if (out / MANIFEST).is_file():
-        try:
-            ours = set(json.loads((out / MANIFEST).read_text(encoding="utf-8"))["outputs"])
-        except (ValueError, KeyError):
-            ours = set()
-        ours.add(MANIFEST)
-    foreign = [f for f in _files(out) if f not in ours]
-    if foreign and not force:
-        shown = ", ".join(foreign[:5]) + (" …" if len(foreign) > 5 else "")
-        raise OutputFolderError(f"{out} holds {len(foreign)} file(s) vnparty did not write "
-                                f"({shown}); choose an empty folder, or pass --force to write "
-                                "beside them (vnparty never deletes files it did not write)")
-    return ours
-
-
 class _Writer:
-    """Collects outputs: writes each file atomically and remembers its hash."""
+    """Collects outputs: writes each file into the scratch folder and remembers its hash."""
 
-    def __init__(self, out: Path, formats: tuple[str, ...]):
-        self.out, self.formats, self.hashes = out, formats, {}
+    def __init__(self, folder: OutputFolder, formats: tuple[str, ...]):
+        self.folder, self.formats = folder, formats
 
     def bytes(self, relative: str, data: bytes) -> None:
-        atomic_write_bytes(self.out / relative, data)
-        self.hashes[relative] = _sha256(data)
+        self.folder.write(relative, data)
 
     def csv(self, name: str, frame: pd.DataFrame, index: bool = False) -> None:
-        text = frame.to_csv(index=index, lineterminator="\n", float_format="%.10g")
+        text = csv_text(frame, index=index, float_format="%.10g")
         self.bytes(f"tables/{name}.csv", text.encode("utf-8"))
 
     def figure(self, name: str, fig) -> None:
@@ -150,28 +171,56 @@ def reproduce(out: str | Path, settings: Settings | None = None, *, force: bool 
               progress: bool | None = None, n_jobs: int | None = None) -> Path:
     """Write every figure and table of the bundled articles into ``out``; return the manifest.
 
-    Refuses a folder that holds files vnparty did not write unless ``force``; files an earlier
-    run wrote and this one does not are removed, no other file is ever touched."""
+    The settings are checked before anything is written, and the files appear only once all of
+    them are complete. Refuses a folder that holds files vnparty did not write unless ``force``;
+    files an earlier run wrote (listed in its manifest, unchanged since) and this one does not
+    are removed; no other file is ever overwritten or deleted."""
     settings = settings or Settings()
+    if not isinstance(settings, Settings):
+        raise TypeError(f"settings must be a vnparty.reproduce.Settings, not {type(settings).__name__}")
     out = Path(out)
-    earlier = _prepare(out, force)
     n_jobs = n_jobs or min(2, os.cpu_count() or 1)
-    steps = tqdm(total=7, desc="reproduce", disable=progress is False)
-    write = _Writer(out, settings.formats)
     lexicon = default_lexicon()
-
     articles = load_articles()
     units = split_units(articles, unit=settings.unit)
     preprocessor = Preprocessor()
     candidates = [preprocessor.candidates(u.text) for u in units]
     preprocessor._fit_candidates(candidates)
     tokens = [[t for t in c if t not in preprocessor.stopwords_] for c in candidates]
-    frame = unit_frame(units, articles, tokens)
-    steps.update()
+    _check_data(settings, tokens)
+    folder = OutputFolder(out, LAYOUT, force=force)
 
-    _corpus_tables_and_figures(write, articles, units, candidates, tokens, preprocessor, lexicon)
-    steps.update()
+    with folder, tqdm(total=7, desc="reproduce", disable=progress is False) as steps:
+        write = _Writer(folder, settings.formats)
+        frame = unit_frame(units, articles, tokens)
+        steps.update()
+        _corpus_tables_and_figures(write, articles, units, candidates, tokens, preprocessor, lexicon)
+        steps.update()
+        models = _fit_models(write, tokens, settings, n_jobs)
+        steps.update()
 
+        glosses = {w: g for m in models.values() for t in m.top_words(20) for w in t
+                   if (g := lexicon.gloss(w))}
+        titles = {a.id: a.title for a in articles}
+        for method, model in models.items():
+            _model_outputs(write, method, model, frame, glosses, titles, settings)
+        steps.update()
+        if {"lda", "nmf"} <= set(models):
+            aligned = align_models(models["lda"], models["nmf"])
+            write.csv("alignment_lda_nmf", aligned)
+            write.figure("alignment_lda_nmf", plotting.plot_heatmap(
+                aligned.attrs["similarity"], [f"LDA {t}" for t in range(models["lda"].k)],
+                [f"NMF {t}" for t in range(models["nmf"].k)], xlabel="NMF topic",
+                title="LDA ↔ NMF: cosine similarity of topic-word distributions", cmap="Greens"))
+        steps.update()
+        manifest = folder.commit({"settings": asdict(settings), "versions": _versions(),
+                                  "inputs": _inputs()})
+        steps.update(2)
+    return manifest
+
+
+def _fit_models(write, tokens, settings, n_jobs) -> dict[str, TopicModel]:
+    """Fit each model, score it, choose k and measure stability; write those tables."""
     models: dict[str, TopicModel] = {}
     scores, selection, recommended = [], [], {}
     for method in settings.models:
@@ -188,15 +237,6 @@ def reproduce(out: str | Path, settings: Settings | None = None, *, force: bool 
         recommended[method] = (best, "; ".join(str(w.message) for w in caught))
         runs = [_FIT[method](tokens, settings.k, seed=s) for s in settings.seeds]
         write.csv(f"stability_{method}", stability(runs, settings.top_n))
-    steps.update()
-
-    glosses = {w: g for m in models.values() for t in m.top_words(20) for w in t
-               if (g := lexicon.gloss(w))}
-    titles = {a.id: a.title for a in articles}
-    for method, model in models.items():
-        _model_outputs(write, method, model, frame, glosses, titles, settings)
-    steps.update()
-
     selection_frame = pd.concat(selection, ignore_index=True)
     write.csv("select_k", selection_frame)
     write.csv("recommended_k", pd.DataFrame(
@@ -205,23 +245,7 @@ def reproduce(out: str | Path, settings: Settings | None = None, *, force: bool 
     write.figure("select_k", plotting.plot_select_k(
         selection_frame, {m: k for m, (k, _) in recommended.items()}))
     write.csv("scores", pd.DataFrame(scores, columns=["model", "measure", "topic", "value"]))
-    if {"lda", "nmf"} <= set(models):
-        aligned = align_models(models["lda"], models["nmf"])
-        write.csv("alignment_lda_nmf", aligned)
-        write.figure("alignment_lda_nmf", plotting.plot_heatmap(
-            aligned.attrs["similarity"], [f"LDA {t}" for t in range(models["lda"].k)],
-            [f"NMF {t}" for t in range(models["nmf"].k)], xlabel="NMF topic",
-            title="LDA ↔ NMF: cosine similarity of topic-word distributions", cmap="Greens"))
-    steps.update()
-
-    for stale in sorted(earlier - set(write.hashes) - {MANIFEST}):
-        (out / stale).unlink(missing_ok=True)
-    manifest = {"vnparty_reproduce": 1, "settings": asdict(settings), "versions": _versions(),
-                "inputs": _inputs(), "outputs": dict(sorted(write.hashes.items()))}
-    atomic_write_text(out / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1) + "\n")
-    steps.update(2)
-    steps.close()
-    return out / MANIFEST
+    return models
 
 
 def _corpus_tables_and_figures(write, articles, units, candidates, tokens, preprocessor, lexicon):
@@ -294,25 +318,47 @@ def _model_outputs(write, method, model, frame, glosses, titles, settings):
 
 def check(out: str | Path, settings: Settings | None = None) -> list[str]:
     """Regenerate into a temporary folder; return the outputs whose hash differs from the
-    manifest in ``out`` or from the file on disk (missing and extra files included). An empty
-    list means identical."""
+    manifest in ``out`` or from the file on disk, the files the manifest lists that are
+    missing, and the files on disk it does not list. An empty list means identical.
+
+    A manifest that is not one ``reproduce`` wrote raises ``ValueError`` naming it, before the
+    regeneration."""
     out = Path(out)
+    path = out / MANIFEST
     try:
-        recorded = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+        recorded = read_manifest(path, LAYOUT, strict=True)
     except FileNotFoundError as error:
-        raise FileNotFoundError(f"{out / MANIFEST} not found; run `vnparty reproduce --out "
-                                f"{out}` first") from error
+        raise FileNotFoundError(f"{path} not found; run `vnparty reproduce --out {out}` "
+                                "first") from error
     if settings is None:
-        saved = recorded["settings"]
-        settings = Settings(**{k: tuple(v) if isinstance(v, list) else v for k, v in saved.items()})
+        settings = _recorded_settings(recorded, path)
     with tempfile.TemporaryDirectory(prefix="vnparty-check-") as folder:
-        fresh = json.loads(reproduce(folder, settings, progress=False).read_text(encoding="utf-8"))
+        fresh = read_manifest(reproduce(folder, settings, progress=False), LAYOUT)
     return differences(out, recorded["outputs"], fresh["outputs"])
 
 
+def _recorded_settings(recorded: dict, path: Path) -> Settings:
+    saved = recorded.get("settings")
+    names = {f.name for f in fields(Settings)}
+    if not isinstance(saved, dict) or set(saved) != names:
+        keys = sorted(saved) if isinstance(saved, dict) else None
+        raise ValueError(f'{path} has no complete "settings" (expected {sorted(names)}, found '
+                         f"{keys}); the manifest was changed: run `vnparty reproduce` again, or "
+                         "pass the settings to check()")
+    try:
+        return Settings(**saved)
+    except (TypeError, ValueError) as error:
+        raise ValueError(f"{path}: the recorded settings are not valid ({error}); the manifest "
+                         "was changed: run `vnparty reproduce` again") from error
+
+
 def differences(out: Path, recorded: dict[str, str], fresh: dict[str, str]) -> list[str]:
-    """Names whose recorded hash, fresh hash or hash on disk in ``out`` disagree."""
+    """Names whose recorded hash, fresh hash or hash on disk in ``out`` disagree, and the files
+    on disk in ``out`` that ``recorded`` does not list (besides the manifest)."""
+    out = Path(out)
     on_disk = {name: _sha256((out / name).read_bytes())
                for name in recorded if (out / name).is_file()}
-    return sorted(name for name in set(recorded) | set(fresh)
-                  if recorded.get(name) != fresh.get(name) or on_disk.get(name) != fresh.get(name))
+    extra = set(listing(out)) - set(recorded) - {MANIFEST} if out.is_dir() else set()
+    return sorted(extra | {name for name in set(recorded) | set(fresh)
+                           if recorded.get(name) != fresh.get(name)
+                           or on_disk.get(name) != fresh.get(name)})
