@@ -159,3 +159,15 @@ def test_bad_input_leaves_nothing_behind(tmp_path, tokens):
         fit_lda(corpus, 3, min_df=2)
     with pytest.raises(ValueError, match="backend='gensim'"):
         fit_lda(corpus, 3, backend="sklearn")
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o077])
+def test_the_folder_and_files_get_the_modes_mkdir_and_open_give(tmp_path, tokens, umask):
+    old = os.umask(umask)
+    try:
+        StreamedCorpus.write(tokens, tmp_path / "corpus")
+    finally:
+        os.umask(old)
+    assert (tmp_path / "corpus").stat().st_mode & 0o777 == 0o777 & ~umask
+    for path in (tmp_path / "corpus").iterdir():
+        assert path.stat().st_mode & 0o777 == 0o666 & ~umask, path.name

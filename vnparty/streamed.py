@@ -16,7 +16,7 @@ import hashlib
 import json
 import os
 import shutil
-import tempfile
+import secrets
 import warnings
 from array import array
 from numbers import Integral
@@ -107,7 +107,7 @@ class StreamedCorpus:
         if path.exists():
             raise FileExistsError(f"{path} exists; pass a new folder, or delete it first")
         path.parent.mkdir(parents=True, exist_ok=True)
-        work = Path(tempfile.mkdtemp(prefix=f".{path.name}.", dir=path.parent))
+        work = _new_folder(path.parent, path.name)
         try:
             kept, n_documents, words, frequency = _first_pass(token_lists, work / "scratch")
             vocabulary, columns, params = _vocabulary(words, frequency, len(kept), min_df,
@@ -137,6 +137,19 @@ class StreamedCorpus:
             warnings.warn(f"{n_documents - len(kept)} of {n_documents} token lists are empty and "
                           "were left out of the corpus", stacklevel=2)
         return cls(path)
+
+
+def _new_folder(parent: Path, name: str) -> Path:
+    """A new empty scratch folder beside ``name``, with the mode ``mkdir`` gives (0o777 minus
+    the umask; ``tempfile.mkdtemp`` would make it 0o700)."""
+    for _ in range(100):
+        work = parent / f".{name}.{secrets.token_hex(4)}"
+        try:
+            work.mkdir()
+            return work
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"cannot create a scratch folder in {parent}")
 
 
 def _check_matrix(path: Path, meta: dict, rows: int, columns: int) -> None:
