@@ -49,7 +49,8 @@ def test_topics_writes_a_manifest_reruns_in_place_and_keeps_other_files(corpus, 
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["vnparty_topics"] == 1 and manifest["settings"]["k"] == 3
     assert set(manifest["outputs"]) == {"topics.csv", "representative.csv", "doc_topic.csv",
-                                        "model/arrays.npz", "model/model.json"}
+                                        "model/arrays.npz", "model/model.json",
+                                        "model/checksums.sha256"}
     assert vnparty.TopicModel.load(out / "model").k == 3
     first = (out / "doc_topic.csv").read_bytes()
     assert topics(corpus, out) == 0  # its own files: replaced without --force

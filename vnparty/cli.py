@@ -83,7 +83,8 @@ def _read_tokens(args):
         raise ValueError(f"{args.input} holds no text")
     preprocessor = Preprocessor(progress=True, n_jobs=args.jobs, cache=args.cache,
                                 client=args.scheduler)
-    return units, preprocessor.fit_transform([u.text for u in units])
+    groups = None if args.unit == "article" else [u.article_id for u in units]
+    return units, preprocessor.fit_transform([u.text for u in units], groups=groups)
 
 
 def _topics(args) -> int:

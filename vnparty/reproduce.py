@@ -32,10 +32,12 @@ from .evaluation import MEASURES, select_k, stability
 from .explorer import explorer_html
 from .io import csv_text
 from .lexicon import default_lexicon, document_references
+from .names import person_names, place_names
 from .models import TopicModel, auto_min_df, fit_lda, fit_nmf
 from .outputs import (MANIFEST, STEM, Layout, OutputFolder, OutputFolderError, listing,
                       read_manifest)
 from .preprocess import Preprocessor
+from .stopwords import LAYERS
 
 __all__ = ["Settings", "reproduce", "check", "OutputFolderError"]
 
@@ -185,7 +187,8 @@ def reproduce(out: str | Path, settings: Settings | None = None, *, force: bool 
     units = split_units(articles, unit=settings.unit)
     preprocessor = Preprocessor()
     candidates = [preprocessor.candidates(u.text) for u in units]
-    preprocessor._fit_candidates(candidates)
+    preprocessor._fit_candidates(  # words of one article mark it, not a theme
+        candidates, groups=None if settings.unit == "article" else [u.article_id for u in units])
     tokens = [[t for t in c if t not in preprocessor.stopwords_] for c in candidates]
     _check_data(settings, tokens)
     folder = OutputFolder(out, LAYOUT, force=force)
@@ -248,6 +251,9 @@ def _fit_models(write, tokens, settings, n_jobs) -> dict[str, TopicModel]:
     return models
 
 
+_STEP_NAMES = {"name": "people's names", "articles": "words of a single article"}
+
+
 def _corpus_tables_and_figures(write, articles, units, candidates, tokens, preprocessor, lexicon):
     write.csv("articles", pd.DataFrame([{
         "id": a.id, "title": a.title, "newspaper": a.source, "province": a.province,
@@ -263,6 +269,10 @@ def _corpus_tables_and_figures(write, articles, units, candidates, tokens, prepr
     cited = pd.DataFrame([(a.id, ref) for a in articles for ref in document_references(a.text)],
                          columns=["article_id", "document"])
     write.csv("documents_cited", cited)
+    for kind, find in (("people", person_names), ("places", place_names)):  # per article
+        write.csv(f"{kind}_named", pd.DataFrame(
+            [(a.id, name) for a in articles for name in find(a.text)],
+            columns=["article_id", "name"]))
     write.figure("documents_cited", plotting.plot_documents_cited(
         cited, [a.id for a in articles], [f"{a.id[:3]} {a.district or a.province}" for a in articles]))
 
@@ -274,9 +284,9 @@ def _corpus_tables_and_figures(write, articles, units, candidates, tokens, prepr
                             "tokens": [per_article[a.id] for a in articles],
                             "paragraphs": [len(a.paragraphs) for a in articles]})
     vocabulary = [("candidate words", set(t for d in candidates for t in d))]
-    for layer in ("generic", "domain", "corpus"):
+    for layer in LAYERS:
         kept = {w for w in vocabulary[-1][1] if stopwords.layer(w) != layer}
-        vocabulary.append((f"− {layer} stopwords", kept))
+        vocabulary.append((f"− {_STEP_NAMES.get(layer, layer + ' stopwords')}", kept))
     steps = pd.DataFrame([(s, len(w)) for s, w in vocabulary], columns=["step", "words"])
     write.csv("vocabulary_by_step", steps)
     write.figure("corpus_overview", plotting.plot_corpus_overview(lengths, steps))
