@@ -25,6 +25,7 @@ import scipy.sparse as sp
 from scipy.special import digamma
 
 from .features import check_tokens, count_matrix, document_term_matrix, to_gensim_corpus
+from .gibbs import LDA_TOMOTOPY, tomotopy_lda
 from .io import atomic_write_bytes, atomic_write_text
 from .streamed import StreamedCorpus
 
@@ -151,8 +152,9 @@ class TopicModel:
         if isinstance(tokens, str):
             raise TypeError("transform takes a list of token lists, not a str")
         counts = count_matrix(list(tokens), self.vocabulary)
-        if self.kind == "lda":
-            return lda_doc_topic(counts, self.weights, self.params["alpha"])
+        if self.kind == "lda":  # tomotopy learns one alpha per topic
+            alpha = self.params.get("learned_alpha", self.params["alpha"])
+            return lda_doc_topic(counts, self.weights, np.asarray(alpha, dtype=np.float64))
         return _nmf_doc_topic(counts, self.weights, self.idf, self.params)
 
     # -- tidy tables ---------------------------------------------------------------------------
@@ -296,9 +298,9 @@ def fit_lda(tokens, k: int, seed: int = 0, backend: str = "gensim", **params) ->
     >>> m.doc_topic.shape, bool(np.allclose(m.doc_topic.sum(axis=1), 1))
     ((10, 2), True)
     """
-    defaults = {"gensim": _LDA_GENSIM, "sklearn": _LDA_SKLEARN}
+    defaults = {"gensim": _LDA_GENSIM, "sklearn": _LDA_SKLEARN, "tomotopy": LDA_TOMOTOPY}
     if backend not in defaults:
-        raise ValueError(f"backend must be 'gensim' or 'sklearn', not {backend!r}")
+        raise ValueError(f"backend must be 'tomotopy', 'gensim' or 'sklearn', not {backend!r}")
     if isinstance(tokens, StreamedCorpus):
         return _fit_lda_streamed(tokens, k, seed, backend, params)
     vocabulary_params, backend_params = _split_params(params, defaults[backend], "fit_lda")
@@ -307,10 +309,13 @@ def fit_lda(tokens, k: int, seed: int = 0, backend: str = "gensim", **params) ->
     k = _check_k(k, len(docs))
     vocabulary_params = _vocabulary_params(vocabulary_params, len(docs))
     counts, vocabulary = document_term_matrix(docs, **vocabulary_params)
-    alpha = _priors(backend_params, k)
-    if backend == "gensim":
+    if backend == "tomotopy":
+        weights, alpha = tomotopy_lda(counts, vocabulary, k, seed, backend_params)
+    elif backend == "gensim":
+        alpha = _priors(backend_params, k)
         weights = _gensim_lda(counts, vocabulary, k, seed, backend_params)
     else:
+        alpha = _priors(backend_params, k)
         weights = _sklearn_lda(counts, k, seed, backend_params)
     return TopicModel(kind="lda", backend=backend, vocabulary=vocabulary,
                       topic_word=_normalise_rows(weights),
