@@ -412,7 +412,8 @@ def fit_nmf(tokens, k: int, seed: int = 0, backend: str = "sklearn", **params) -
     """Fit NMF (scikit-learn) to the TF-IDF matrix of token lists.
 
     Parameters init, max_iter, tol, solver, beta_loss, alpha_W, alpha_H, l1_ratio as in
-    scikit-learn's NMF; sublinear_tf (default True) for TF-IDF; ``minibatch=True`` fits
+    scikit-learn's NMF (``beta_loss="kullback-leibler"`` fits with the "mu" solver unless
+    another is given); sublinear_tf (default True) for TF-IDF; ``minibatch=True`` fits
     scikit-learn's MiniBatchNMF in batches of ``batch_size`` documents (for large corpora);
     vocabulary: min_df (``"auto"`` by default, see :func:`auto_min_df`), max_df, max_features.
     Unknown parameters raise ``TypeError``.
@@ -423,6 +424,8 @@ def fit_nmf(tokens, k: int, seed: int = 0, backend: str = "sklearn", **params) -
     from sklearn.feature_extraction.text import TfidfTransformer
 
     vocabulary_params, p = _split_params(params, _NMF_SKLEARN, "fit_nmf")
+    if "solver" not in params and p["beta_loss"] not in ("frobenius", 2):
+        p["solver"] = "mu"  # scikit-learn's "cd" solver handles the Frobenius loss only
     seed = _check_seed(seed)
     docs, index = check_tokens(tokens)
     k = _check_k(k, len(docs))
