@@ -21,18 +21,29 @@ pin the build).
 from __future__ import annotations
 
 import numbers
+import warnings
 
 import numpy as np
 import scipy.sparse as sp
 
-__all__ = ["LDA_TOMOTOPY", "tomotopy_lda"]
+__all__ = ["LDA_TOMOTOPY", "tomotopy_lda", "tomotopy_version"]
 
 #: Defaults of ``fit_lda(..., backend="tomotopy")``: ``alpha`` (symmetric start value of the
 #: document prior, per topic) and ``eta`` (topic-word prior); ``iterations`` of Gibbs sampling;
 #: ``optim_interval``: re-estimate alpha every that many iterations (0 = keep it fixed);
 #: ``burn_in``: iterations before the first re-estimate; ``workers``: sampling threads.
-LDA_TOMOTOPY = {"alpha": 0.1, "eta": 0.01, "iterations": 1000, "optim_interval": 10,
+LDA_TOMOTOPY = {"alpha": 0.1, "eta": 0.1, "iterations": 1000, "optim_interval": 10,
                 "burn_in": 0, "workers": 1}
+
+
+def tomotopy_version() -> str | None:
+    """The installed tomotopy's version (None when it is missing), without importing it."""
+    from importlib import metadata
+
+    try:
+        return metadata.version("tomotopy")
+    except metadata.PackageNotFoundError:
+        return None
 
 
 def _whole(name: str, value, least: int) -> int:
@@ -62,7 +73,9 @@ def _check_params(p: dict) -> dict:
 def train(counts: sp.csr_matrix, vocabulary: list[str], k: int, seed: int, p: dict):
     """A trained tomotopy LDAModel for a count matrix (documents × ``vocabulary``); ``p`` holds
     checked parameters. Documents the vocabulary emptied are not added."""
-    import tomotopy as tp
+    with warnings.catch_warnings():  # importing tomotopy 0.14 warns about its own _VocabDict
+        warnings.simplefilter("ignore", DeprecationWarning)
+        import tomotopy as tp
 
     model = tp.LDAModel(k=k, alpha=p["alpha"], eta=p["eta"], seed=seed)
     model.optim_interval = p["optim_interval"]

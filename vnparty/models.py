@@ -25,6 +25,7 @@ import scipy.sparse as sp
 from scipy.special import digamma
 
 from .features import check_tokens, count_matrix, document_term_matrix, to_gensim_corpus
+from . import gibbs
 from .gibbs import LDA_TOMOTOPY, tomotopy_lda
 from .io import atomic_write_bytes, atomic_write_text
 from .streamed import StreamedCorpus
@@ -48,7 +49,8 @@ def _versions() -> dict:
 
     from . import __version__
     return {"vnparty": __version__, "python": platform.python_version(), "numpy": np.__version__,
-            "gensim": gensim.__version__, "scikit-learn": sklearn.__version__}
+            "gensim": gensim.__version__, "scikit-learn": sklearn.__version__,
+            "tomotopy": gibbs.tomotopy_version()}
 
 
 def _normalise_rows(matrix: np.ndarray) -> np.ndarray:
@@ -280,17 +282,23 @@ def _check_seed(seed) -> int:
     return int(seed)
 
 
-def fit_lda(tokens, k: int, seed: int = 0, backend: str = "gensim", **params) -> TopicModel:
+def fit_lda(tokens, k: int, seed: int = 0, backend: str | None = None, **params) -> TopicModel:
     """Fit LDA to token lists.
 
+    ``backend="tomotopy"`` (the default for token lists): collapsed Gibbs sampling; parameters
+    alpha (0.1), eta (0.1), iterations (1000), optim_interval (10: re-estimate an asymmetric
+    alpha every 10 iterations; 0 keeps it fixed), burn_in, workers (1; see
+    :mod:`vnparty.gibbs` on reproducibility). Defaults chosen on VNTC news
+    (benchmarks/RESULTS_topic_quality.md).
     ``backend="gensim"`` (LdaModel; parameters passes, iterations, chunksize, alpha, eta, decay,
     offset, gamma_threshold; ``workers > 1`` trains with LdaMulticore, faster on large corpora
-    but, as gensim's parallel updates interleave, not bit-for-bit reproducible) or ``"sklearn"`` (LatentDirichletAllocation; max_iter, alpha, eta,
-    learning_method, batch_size). ``alpha`` and ``eta`` are symmetric priors, ``1/k`` by default.
+    but, as gensim's parallel updates interleave, not bit-for-bit reproducible) or ``"sklearn"``
+    (LatentDirichletAllocation; max_iter, alpha, eta, learning_method, batch_size); for these two
+    ``alpha`` and ``eta`` are symmetric priors, ``1/k`` by default.
     Vocabulary: min_df (``"auto"`` by default, see :func:`auto_min_df`), max_df, max_features.
     Unknown parameters raise ``TypeError``. ``tokens`` may also be a
-    :class:`~vnparty.streamed.StreamedCorpus` (gensim only; its vocabulary was set when it was
-    written): gensim then trains from disk, for corpora larger than memory.
+    :class:`~vnparty.streamed.StreamedCorpus` (gensim only, the default there; its vocabulary was
+    set when it was written): gensim then trains from disk, for corpora larger than memory.
 
     Examples
     --------
@@ -299,6 +307,8 @@ def fit_lda(tokens, k: int, seed: int = 0, backend: str = "gensim", **params) ->
     ((10, 2), True)
     """
     defaults = {"gensim": _LDA_GENSIM, "sklearn": _LDA_SKLEARN, "tomotopy": LDA_TOMOTOPY}
+    if backend is None:
+        backend = "gensim" if isinstance(tokens, StreamedCorpus) else "tomotopy"
     if backend not in defaults:
         raise ValueError(f"backend must be 'tomotopy', 'gensim' or 'sklearn', not {backend!r}")
     if isinstance(tokens, StreamedCorpus):
