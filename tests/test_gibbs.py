@@ -77,7 +77,8 @@ def test_same_seed_same_model_whatever_else_ran(tokens):
 
 
 def test_same_seed_same_model_with_two_workers(tokens):
-    a, b = (gibbs(tokens, seed=5, iterations=200, workers=2) for _ in range(2))
+    with pytest.warns(RuntimeWarning, match="workers"):  # tomotopy's caution
+        a, b = (gibbs(tokens, seed=5, iterations=200, workers=2) for _ in range(2))
     assert a.topic_word.tobytes() == b.topic_word.tobytes()
     assert a.params["workers"] == 2
 

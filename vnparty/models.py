@@ -64,8 +64,8 @@ def _normalise_rows(matrix: np.ndarray) -> np.ndarray:
 def lda_doc_topic(counts: sp.csr_matrix, topic_word_weights: np.ndarray, alpha: float, *,
                   max_iter: int = 100, tol: float = 1e-3) -> np.ndarray:
     """Variational E-step of LDA: topic shares of each document given the topic-word
-    Dirichlet parameters (k × V) and a symmetric document prior ``alpha``. Starts from equal
-    weights, so the result does not depend on any random state."""
+    Dirichlet parameters (k × V) and a document prior ``alpha`` (a number, or one per topic).
+    Starts from equal weights, so the result does not depend on any random state."""
     counts = sp.csr_matrix(counts, dtype=np.float64).sorted_indices()  # same sums, same order
     weights = np.asarray(topic_word_weights, dtype=np.float64)
     exp_beta = np.exp(digamma(weights) - digamma(weights.sum(axis=1, keepdims=True)))
