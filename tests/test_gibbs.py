@@ -42,6 +42,9 @@ def test_result_has_the_shape_of_the_other_backends(tokens):
     assert {"alpha", "eta", "iterations", "optim_interval", "burn_in", "workers",
             "learned_alpha", "k", "min_df", "max_df"} <= set(m.params)
     assert m.params["k"] == 5 and m.params["min_df"] == 2
+    import tomotopy  # the build that sampled is on record: builds round differently
+    assert m.versions["tomotopy"] == tomotopy.__version__
+    assert m.versions["tomotopy_isa"] == tomotopy.isa
 
 
 def test_documents_emptied_by_the_vocabulary_get_equal_shares(tokens):

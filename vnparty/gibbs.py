@@ -1,21 +1,27 @@
-"""LDA by collapsed Gibbs sampling, through tomotopy (``fit_lda(..., backend="tomotopy")``).
+"""LDA by collapsed Gibbs sampling, through tomotopy: ``fit_lda``'s default backend.
 
 tomotopy samples the topic of every word and, every ``optim_interval`` iterations, re-estimates
 an asymmetric document prior alpha (Minka's fixed point). vnparty keeps only plain arrays of the
 result: the topic-word Dirichlet parameters (the word counts of each topic plus eta) and the
-learned alpha. Document shares, for the training documents and new ones alike, then come from
-vnparty's deterministic variational E-step (:func:`vnparty.models.lda_doc_topic`) with that alpha,
-so a saved model transforms exactly as the fitted one and no tomotopy object is kept.
+learned alpha (``params["learned_alpha"]``). Document shares, for the training documents and new
+ones alike, come from vnparty's deterministic variational E-step
+(:func:`vnparty.models.lda_doc_topic`) with that alpha, so a saved model transforms exactly as
+the fitted one and no tomotopy object is kept. (tomotopy's own ``infer`` is deterministic too,
+but needs the tomotopy model; on VNTC it gave the same NMI within ±0.008.)
 
-Reproducibility: tomotopy seeds its own random generator from ``seed`` alone (no global state);
-with ``workers=1`` (the default) the same seed gives the same model bit for bit, in any process.
-tomotopy only promises this for one worker. With ``workers > 1`` vnparty uses tomotopy's
-PARTITION scheme (each worker samples its own slice of the vocabulary with its own random
-stream), which gave the same model for the same seed and the same number of workers in our
-tests, but a different one from ``workers=1``. tomotopy picks a build for the CPU's instruction
-set at import (``tomotopy.isa``: avx512, avx2, sse2); sums may round differently between them,
-so identical numbers are guaranteed on the same kind of machine only (set ``TOMOTOPY_ISA`` to
-pin the build).
+Reproducibility:
+
+- tomotopy seeds its own random generator from ``seed`` alone (no global state); with
+  ``workers=1`` (the default) the same seed gives the same model bit for bit, in any process.
+- With ``workers > 1`` vnparty uses tomotopy's PARTITION scheme (each worker samples its own
+  slice of the vocabulary with its own random stream). The same seed and number of workers gave
+  the same model in our runs, but tomotopy promises this for one worker only (it warns), and the
+  model differs from the one-worker model.
+- tomotopy loads a build for the CPU's instruction set (``tomotopy.isa``, recorded in
+  ``TopicModel.versions["tomotopy_isa"]``). Builds round differently: on 2,000 VNTC articles
+  the avx512 build gave a model slightly different from the avx2 and sse2 builds (which agreed
+  with each other): 9 of 10 topics with the same top 10 words. Identical numbers need the same
+  build; set the environment variable ``TOMOTOPY_ISA`` (e.g. ``sse2``) to choose it.
 """
 
 from __future__ import annotations
@@ -26,7 +32,7 @@ import warnings
 import numpy as np
 import scipy.sparse as sp
 
-__all__ = ["LDA_TOMOTOPY", "tomotopy_lda", "tomotopy_version"]
+__all__ = ["LDA_TOMOTOPY", "tomotopy_lda", "versions"]
 
 #: Defaults of ``fit_lda(..., backend="tomotopy")``: ``alpha`` (symmetric start value of the
 #: document prior, per topic) and ``eta`` (topic-word prior); ``iterations`` of Gibbs sampling;
@@ -36,14 +42,21 @@ LDA_TOMOTOPY = {"alpha": 0.1, "eta": 0.1, "iterations": 1000, "optim_interval": 
                 "burn_in": 0, "workers": 1}
 
 
-def tomotopy_version() -> str | None:
-    """The installed tomotopy's version (None when it is missing), without importing it."""
-    from importlib import metadata
-
+def versions() -> dict:
+    """tomotopy's version and the instruction-set build it loaded (``tomotopy.isa``): models
+    fitted by different builds can differ in the last digits, and so in sampled topics."""
     try:
-        return metadata.version("tomotopy")
-    except metadata.PackageNotFoundError:
-        return None
+        tp = _import()
+    except ImportError:
+        return {"tomotopy": None}
+    return {"tomotopy": tp.__version__, "tomotopy_isa": tp.isa}
+
+
+def _import():
+    with warnings.catch_warnings():  # importing tomotopy 0.14 warns about its own _VocabDict
+        warnings.simplefilter("ignore", DeprecationWarning)
+        import tomotopy
+    return tomotopy
 
 
 def _whole(name: str, value, least: int) -> int:
@@ -73,10 +86,7 @@ def _check_params(p: dict) -> dict:
 def train(counts: sp.csr_matrix, vocabulary: list[str], k: int, seed: int, p: dict):
     """A trained tomotopy LDAModel for a count matrix (documents × ``vocabulary``); ``p`` holds
     checked parameters. Documents the vocabulary emptied are not added."""
-    with warnings.catch_warnings():  # importing tomotopy 0.14 warns about its own _VocabDict
-        warnings.simplefilter("ignore", DeprecationWarning)
-        import tomotopy as tp
-
+    tp = _import()
     model = tp.LDAModel(k=k, alpha=p["alpha"], eta=p["eta"], seed=seed)
     model.optim_interval = p["optim_interval"]
     model.burn_in = p["burn_in"]

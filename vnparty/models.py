@@ -49,8 +49,7 @@ def _versions() -> dict:
 
     from . import __version__
     return {"vnparty": __version__, "python": platform.python_version(), "numpy": np.__version__,
-            "gensim": gensim.__version__, "scikit-learn": sklearn.__version__,
-            "tomotopy": gibbs.tomotopy_version()}
+            "gensim": gensim.__version__, "scikit-learn": sklearn.__version__, **gibbs.versions()}
 
 
 def _normalise_rows(matrix: np.ndarray) -> np.ndarray:
