@@ -400,13 +400,16 @@ def full_study(args, info, started) -> int:
     tokens = preprocess_cached(texts, args.cache, "full")
     info["sample"] = {"name": "full", "articles": len(articles)}
     rows = []
-    for name, backend in (("LDA tomotopy (defaults)", "tomotopy"),
-                          ("LDA gensim (defaults)", "gensim")):
+    for name, backend, params in (("LDA tomotopy (defaults)", "tomotopy", {}),
+                                  ("LDA gensim (defaults)", "gensim", {}),
+                                  ("LDA tomotopy (defaults, workers=2)", "tomotopy",
+                                   {"workers": 2})):
         if args.only and args.only not in name:
             continue
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            model, wall, cpu = timed(vnparty.fit_lda, tokens, args.k, seed=0, backend=backend)
+            model, wall, cpu = timed(vnparty.fit_lda, tokens, args.k, seed=0, backend=backend,
+                                     **params)
         row = {"model": name, "backend": backend, **score(model, tokens, categories),
                "fit_s": wall, "cpu_s": cpu, "vocabulary": len(model.vocabulary),
                "params_recorded": model.params, "top_words": model.top_words(TOPN)}
