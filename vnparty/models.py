@@ -25,8 +25,7 @@ import scipy.sparse as sp
 from scipy.special import digamma
 
 from .features import check_tokens, count_matrix, document_term_matrix, to_gensim_corpus
-from . import gibbs
-from .gibbs import LDA_TOMOTOPY, tomotopy_lda
+from .gibbs import LDA_TOMOTOPY, tomotopy_lda, versions as tomotopy_versions
 from .io import atomic_write_bytes, atomic_write_text
 from .streamed import StreamedCorpus
 
@@ -49,7 +48,7 @@ def _versions() -> dict:
 
     from . import __version__
     return {"vnparty": __version__, "python": platform.python_version(), "numpy": np.__version__,
-            "gensim": gensim.__version__, "scikit-learn": sklearn.__version__, **gibbs.versions()}
+            "gensim": gensim.__version__, "scikit-learn": sklearn.__version__, **tomotopy_versions()}
 
 
 def _normalise_rows(matrix: np.ndarray) -> np.ndarray:
