@@ -152,6 +152,10 @@ def test_bad_input_is_refused_as_by_the_other_backends(tokens, tmp_path):
         gibbs(tokens, min_df=1000)
     with pytest.raises(TypeError, match="seed"):
         gibbs(tokens, seed=-1)
+    # tomotopy would take 2**32 + 5 as 5: refused, as numpy refuses it for the other backends
+    with pytest.raises(ValueError, match=r"seed must be below 2\*\*32"):
+        gibbs(tokens, seed=2 ** 32 + 5)
+    assert gibbs(tokens, seed=2 ** 32 - 1, iterations=10).seed == 2 ** 32 - 1
     with pytest.raises(ValueError, match="backend must be 'tomotopy', 'gensim' or 'sklearn'"):
         fit_lda(tokens, 4, backend="tomotopi")
     corpus = StreamedCorpus.write(tokens, tmp_path / "c")

@@ -112,6 +112,8 @@ def tomotopy_lda(counts: sp.csr_matrix, vocabulary: list[str], k: int, seed: int
     and completed in place: plain numbers, and ``learned_alpha`` (a list, for the record and for
     :meth:`~vnparty.models.TopicModel.transform`)."""
     p.update(_check_params(p))
+    if seed >= 2 ** 32:  # tomotopy would silently use seed mod 2**32 (numpy's limit too)
+        raise ValueError(f"seed must be below 2**32 = {2 ** 32}, not {seed}")
     model = train(counts, vocabulary, k, seed, p)
     # tomotopy numbers the words its own way (by frequency): put its columns in our order
     column = {w: i for i, w in enumerate(model.used_vocabs)}

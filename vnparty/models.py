@@ -48,7 +48,8 @@ def _versions() -> dict:
 
     from . import __version__
     return {"vnparty": __version__, "python": platform.python_version(), "numpy": np.__version__,
-            "gensim": gensim.__version__, "scikit-learn": sklearn.__version__, **tomotopy_versions()}
+            "gensim": gensim.__version__, "scikit-learn": sklearn.__version__,
+            **tomotopy_versions()}
 
 
 def _normalise_rows(matrix: np.ndarray) -> np.ndarray:
