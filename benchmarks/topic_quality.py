@@ -23,6 +23,18 @@ of the fit, vocabulary size.
     python benchmarks/topic_quality.py --per-category 200 --k 10 --seed 0 --json out.json
 
 A benchmark, not a test: it takes minutes and needs the shared corpus.
+
+Model study (``--study tune|heldout|full``): the model backends and options on vnparty's tokens,
+each fitted with model seeds 0, 1, 2 (k=10): NMI, purity, c_v, stability across the seeds (mean
+matched top-10 Jaccard, :func:`vnparty.evaluation.stability`), wall and CPU time of the fit.
+``tune`` is the sample above (200 per category, sample seed 0); ``heldout`` is a disjoint one
+(200 per category from the articles ``tune`` did not take, ``default_rng(1)``); ``full`` fits LDA
+with both backends' defaults on all 33,709 articles. Texts go through
+``Preprocessor(cache=--cache)``, so a rerun does not segment again.
+
+    nice python benchmarks/topic_quality.py --study tune --json tune.json
+    nice python benchmarks/topic_quality.py --study heldout --json heldout.json
+    nice python benchmarks/topic_quality.py --study full --json full.json
 """
 
 from __future__ import annotations
@@ -190,6 +202,266 @@ def machine() -> dict:
             "vnparty": vnparty.__version__, "vnparty_path": str(Path(vnparty.__file__).parent)}
 
 
+# -- model study -----------------------------------------------------------------------------------
+MODEL_SEEDS = (0, 1, 2)
+#: tomotopy settings whose document shares are also computed the two other ways
+SHARES_STUDIED = [dict(alpha=0.1, eta=eta, iterations=1000, optim_interval=10)
+                  for eta in (0.01, 0.1, 0.001)]
+
+
+def model_rows():
+    """(name, kind, backend, params) of every fit the study compares."""
+    rows = [("LDA gensim (default at 3ae0c36)", "lda", "gensim", {})]
+    tomotopy = [
+        ("a0.1 e0.01 it1000 optim0", dict(alpha=0.1, eta=0.01, iterations=1000, optim_interval=0)),
+        ("a0.1 e0.01 it1000 optim10", dict(alpha=0.1, eta=0.01, iterations=1000,
+                                           optim_interval=10)),
+        ("a0.1 e0.1 it1000 optim0", dict(alpha=0.1, eta=0.1, iterations=1000, optim_interval=0)),
+        ("a0.1 e0.1 it1000 optim10", dict(alpha=0.1, eta=0.1, iterations=1000, optim_interval=10)),
+        ("a0.1 e0.001 it1000 optim10", dict(alpha=0.1, eta=0.001, iterations=1000,
+                                            optim_interval=10)),
+        ("a1.0 e0.01 it1000 optim0", dict(alpha=1.0, eta=0.01, iterations=1000, optim_interval=0)),
+        ("a0.1 e0.01 it500 optim10", dict(alpha=0.1, eta=0.01, iterations=500, optim_interval=10)),
+        ("a0.1 e0.01 it2000 optim10", dict(alpha=0.1, eta=0.01, iterations=2000,
+                                           optim_interval=10)),
+        ("a0.1 e0.01 it1000 optim10 burn100", dict(alpha=0.1, eta=0.01, iterations=1000,
+                                                   optim_interval=10, burn_in=100)),
+    ]
+    rows += [(f"LDA tomotopy {label}", "lda", "tomotopy", params) for label, params in tomotopy]
+    rows += [("NMF frobenius/cd (default at 3ae0c36)", "nmf", "sklearn",
+              dict(beta_loss="frobenius", solver="cd")),
+             ("NMF kullback-leibler/mu", "nmf", "sklearn",
+              dict(beta_loss="kullback-leibler", solver="mu"))]
+    return rows
+
+
+def load_samples(path: Path, per_category: int):
+    """The tuning sample (exactly :func:`load_sample` with seed 0) and a disjoint held-out one:
+    ``per_category`` articles of each category among those the tuning sample did not take,
+    chosen by ``default_rng(1)`` over the rest sorted by id."""
+    tune, total, sizes = load_sample(path, per_category, 0)
+    taken = {a["id"] for a in tune}
+    by_category: dict[str, list[dict]] = defaultdict(list)
+    with gzip.open(path, "rt", encoding="utf-8") as handle:
+        for line in handle:
+            record = json.loads(line)
+            if record["id"] not in taken:
+                by_category[record["category"]].append(
+                    {"id": record["id"], "category": record["category"],
+                     "text": record["text"]})
+    rng = np.random.default_rng(1)
+    heldout = []
+    for category in sorted(by_category):
+        rest = sorted(by_category[category], key=lambda a: a["id"])
+        chosen = np.sort(rng.choice(len(rest), size=per_category, replace=False))
+        heldout.extend(rest[i] for i in chosen)
+    assert not taken & {a["id"] for a in heldout}
+    return tune, heldout, total, sizes
+
+
+def load_all(path: Path):
+    with gzip.open(path, "rt", encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle]
+
+
+def timed(function, *args, **kwargs):
+    """(result, wall seconds, CPU seconds of this process, all threads)."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    result = function(*args, **kwargs)
+    return result, time.perf_counter() - wall, time.process_time() - cpu
+
+
+def score(model, tokens, categories):
+    from sklearn.metrics import normalized_mutual_info_score
+
+    labels = np.full(len(tokens), -1)
+    labels[np.asarray(model.doc_index)] = np.asarray(model.doc_topic).argmax(axis=1)
+    return {"nmi": float(normalized_mutual_info_score(categories, labels)),
+            "purity": purity(categories, labels)}
+
+
+def tomotopy_shares(model, tokens, categories):
+    """NMI of three ways to get document shares from the same tomotopy fit: vnparty's variational
+    E-step with the learned alpha (what fit_lda keeps), tomotopy's own ``infer`` of the training
+    documents (Gibbs sampling of each document against the frozen topics, 100 iterations) and
+    the final Gibbs sample of training (``doc.get_topic_dist()``)."""
+    from sklearn.metrics import normalized_mutual_info_score
+    from vnparty.features import document_term_matrix
+    from vnparty.gibbs import _check_params, train
+
+    p = {key: model.params[key] for key in ("alpha", "eta", "iterations", "optim_interval",
+                                            "burn_in", "workers")}
+    docs = [tokens[i] for i in model.doc_index]
+    counts, vocabulary = document_term_matrix(docs, min_df=model.params["min_df"],
+                                              max_df=model.params["max_df"])
+    assert vocabulary == model.vocabulary
+    tm = train(counts, vocabulary, model.k, model.seed, _check_params(p))
+    state = np.array([d.get_topic_dist() for d in tm.docs])
+    known = set(vocabulary)
+    made = [tm.make_doc([w for w in doc if w in known]) for doc in docs]
+    inferred, _ = tm.infer(made, workers=1)
+    kept = [categories[i] for i in model.doc_index]
+
+    def nmi(shares):
+        return float(normalized_mutual_info_score(kept, np.asarray(shares).argmax(axis=1)))
+    return {"variational": nmi(model.doc_topic), "tomotopy_infer": nmi(inferred),
+            "gibbs_state": nmi(state),
+            "infer_vs_variational_argmax_agree": float(np.mean(
+                np.asarray(inferred).argmax(axis=1) == model.doc_topic.argmax(axis=1)))}
+
+
+def preprocess_cached(texts, cache: Path, label: str):
+    import vnparty
+
+    cache.mkdir(parents=True, exist_ok=True)
+    (tokens), wall, cpu = timed(vnparty.Preprocessor(cache=cache, progress=False).fit_transform,
+                                texts)
+    print(f"{label}: preprocessed {len(texts)} texts in {wall:.0f}s wall, {cpu:.0f}s CPU",
+          file=sys.stderr)
+    return tokens
+
+
+def models_study(args, argv) -> int:
+    import vnparty
+    from vnparty.evaluation import stability
+
+    started = time.perf_counter()
+    source = Path(vnparty.__file__).resolve().parents[1]
+    info = {"machine": machine(), "cpu_model": cpu_model(), "study": args.study,
+            "commit": git("rev-parse", "--short", "HEAD", cwd=source),
+            "vnparty_tree_changes": [x for x in git("status", "--porcelain", "--", "vnparty",
+                                                    cwd=source).splitlines() if x],
+            "command": " ".join(["python", "benchmarks/topic_quality.py",
+                                 *(argv or sys.argv[1:])]),
+            "k": args.k, "model_seeds": list(MODEL_SEEDS)}
+    try:
+        import tomotopy
+        info["machine"]["tomotopy"] = tomotopy.__version__
+        info["machine"]["tomotopy_isa"] = tomotopy.isa
+    except ImportError:
+        pass
+    if args.study == "full":
+        return full_study(args, info, started)
+
+    tune, heldout, total, _ = load_samples(args.corpus, args.per_category)
+    sample = tune if args.study == "tune" else heldout
+    info["sample"] = {"name": args.study, "articles": len(sample),
+                      "ids_sha256": __import__("hashlib").sha256(
+                          "\n".join(a["id"] for a in sample).encode()).hexdigest()}
+    texts = [a["text"] for a in sample]
+    categories = [a["category"] for a in sample]
+    tokens = preprocess_cached(texts, args.cache, args.study)
+
+    fits = {"lda": vnparty.fit_lda, "nmf": vnparty.fit_nmf}
+    rows = []
+    for name, kind, backend, params in model_rows():
+        if args.only and args.only not in name:
+            continue
+        runs, models = [], []
+        for seed in MODEL_SEEDS:
+            extra = {"backend": backend} if kind == "lda" else {}
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                model, wall, cpu = timed(fits[kind], tokens, args.k, seed=seed, **extra, **params)
+            run = {"seed": seed, **score(model, tokens, categories),
+                   "c_v": coherence_cv(model.top_words(TOPN), tokens), "fit_s": wall,
+                   "cpu_s": cpu, "vocabulary": len(model.vocabulary),
+                   "top_words": model.top_words(TOPN)}
+            if backend == "tomotopy":
+                run["learned_alpha"] = model.params["learned_alpha"]
+                if params in SHARES_STUDIED:
+                    run["shares"] = tomotopy_shares(model, tokens, categories)
+            runs.append(run)
+            models.append(model)
+            print(f"{name} seed {seed}: NMI {run['nmi']:.3f} purity {run['purity']:.3f} "
+                  f"c_v {run['c_v']:.3f} fit {wall:.1f}s ({cpu:.1f}s CPU)", file=sys.stderr)
+        row = {"model": name, "kind": kind, "backend": backend, "params": params,
+               "params_recorded": models[0].params, "runs": runs,
+               "stability": float(stability(models, n=TOPN)["stability"].mean())}
+        for key in ("nmi", "purity", "c_v", "fit_s", "cpu_s"):
+            row[key] = float(np.mean([r[key] for r in runs]))
+        rows.append(row)
+        print(f"  {name}: mean NMI {row['nmi']:.3f}, stability {row['stability']:.3f}",
+              file=sys.stderr)
+    info["rows"] = rows
+    info["total_s"] = time.perf_counter() - started
+    print(models_report(info))
+    if args.json:
+        args.json.write_text(json.dumps(info, ensure_ascii=False, indent=1), encoding="utf-8")
+    return 0
+
+
+def full_study(args, info, started) -> int:
+    import vnparty
+
+    articles = load_all(args.corpus)
+    texts = [a["text"] for a in articles]
+    categories = [a["category"] for a in articles]
+    tokens = preprocess_cached(texts, args.cache, "full")
+    info["sample"] = {"name": "full", "articles": len(articles)}
+    rows = []
+    for name, backend, params in (("LDA tomotopy (defaults)", "tomotopy", {}),
+                                  ("LDA gensim (defaults)", "gensim", {}),
+                                  ("LDA tomotopy (defaults, workers=2)", "tomotopy",
+                                   {"workers": 2})):
+        if args.only and args.only not in name:
+            continue
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            model, wall, cpu = timed(vnparty.fit_lda, tokens, args.k, seed=0, backend=backend,
+                                     **params)
+        row = {"model": name, "backend": backend, **score(model, tokens, categories),
+               "fit_s": wall, "cpu_s": cpu, "vocabulary": len(model.vocabulary),
+               "params_recorded": model.params, "top_words": model.top_words(TOPN)}
+        rows.append(row)
+        print(f"{name}: NMI {row['nmi']:.3f} fit {wall:.0f}s ({cpu:.0f}s CPU)", file=sys.stderr)
+    info["rows"] = rows
+    info["total_s"] = time.perf_counter() - started
+    print(models_report(info))
+    if args.json:
+        args.json.write_text(json.dumps(info, ensure_ascii=False, indent=1), encoding="utf-8")
+    return 0
+
+
+def cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return "unknown"
+
+
+def models_report(info: dict) -> str:
+    m = info["machine"]
+    lines = [f"machine: {m['platform']}, {m['cpus']} CPUs ({info['cpu_model']}), Python "
+             f"{m['python']}, gensim {m['gensim']}, scikit-learn {m['scikit-learn']}, tomotopy "
+             f"{m.get('tomotopy')} ({m.get('tomotopy_isa')})",
+             f"vnparty at {info['commit']}; sample {info['sample']['name']} "
+             f"({info['sample']['articles']} articles); k={info['k']}", ""]
+    if info["study"] == "full":
+        lines += ["| model | NMI | purity | fit s (wall) | fit s (CPU) | vocabulary |",
+                  "|---|---:|---:|---:|---:|---:|"]
+        lines += [f"| {r['model']} | {r['nmi']:.3f} | {r['purity']:.3f} | {r['fit_s']:.0f} | "
+                  f"{r['cpu_s']:.0f} | {r['vocabulary']} |" for r in info["rows"]]
+    else:
+        lines += ["| model | NMI (seeds 0, 1, 2) | mean NMI | purity | c_v | stability | "
+                  "fit s wall | fit s CPU |", "|---|---|---:|---:|---:|---:|---:|---:|"]
+        for r in info["rows"]:
+            per_seed = ", ".join(f"{x['nmi']:.3f}" for x in r["runs"])
+            lines.append(f"| {r['model']} | {per_seed} | {r['nmi']:.3f} | {r['purity']:.3f} | "
+                         f"{r['c_v']:.3f} | {r['stability']:.3f} | {r['fit_s']:.1f} | "
+                         f"{r['cpu_s']:.1f} |")
+        for r in info["rows"]:
+            for run in r["runs"]:
+                if "shares" in run:
+                    lines.append(f"shares of {r['model']}, seed {run['seed']}: " + ", ".join(
+                        f"{key} {value:.3f}" for key, value in run["shares"].items()))
+    lines.append(f"\ntotal wall time: {info['total_s']:.0f}s")
+    return "\n".join(lines)
+
+
 # -- main ------------------------------------------------------------------------------------------
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -200,7 +472,16 @@ def main(argv=None) -> int:
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--no-extra", action="store_true",
                         help="only the four main rows, no exploration of settings")
+    parser.add_argument("--study", choices=["categories", "tune", "heldout", "full"],
+                        default="categories", help="categories: naive vs vnparty (above); "
+                        "tune/heldout/full: the model backends and options")
+    parser.add_argument("--cache", type=Path, default=Path("/tmp/vnparty_bench_cache"),
+                        help="segmentation cache of the model study")
+    parser.add_argument("--only", default=None,
+                        help="model study: run only the rows whose name contains this")
     args = parser.parse_args(argv)
+    if args.study != "categories":
+        return models_study(args, argv)
 
     import vnparty
     from sklearn.metrics import normalized_mutual_info_score

@@ -97,5 +97,5 @@ def test_select_k_bad_input(tokens):
 def test_select_k_warns_when_no_k_is_stable(tokens):
     with pytest.warns(UserWarning, match="no k reaches stability 0.99"):
         _, best = select_k(tokens, [3, 4], "lda", seeds=[0, 1], min_stability=0.99,
-                           passes=2)
+                           iterations=100)
     assert best in (3, 4)

@@ -29,7 +29,8 @@ def _same(a: TopicModel, b: TopicModel) -> bool:
 @pytest.fixture(scope="module")
 def saved(tmp_path_factory):
     folders = {}
-    for name, model in [("lda", fit_lda(TOKENS, 3, passes=2)), ("nmf", fit_nmf(TOKENS, 3))]:
+    for name, model in [("lda", fit_lda(TOKENS, 3, passes=2, backend="gensim")),
+                        ("gibbs", fit_lda(TOKENS, 3, iterations=50)), ("nmf", fit_nmf(TOKENS, 3))]:
         folders[name] = (model, model.save(tmp_path_factory.mktemp(name) / "model"))
     return folders
 
@@ -48,7 +49,7 @@ DAMAGE = dict(how=st.sampled_from(["flip", "flip", "cut", "add"]),
 
 
 @settings(max_examples=300)
-@given(kind=st.sampled_from(["lda", "nmf"]),
+@given(kind=st.sampled_from(["lda", "gibbs", "nmf"]),
        name=st.sampled_from(["model.json", "arrays.npz", "checksums.sha256"]), **DAMAGE)
 def test_a_changed_model_is_refused_or_unchanged(saved, kind, name, how, where, value):
     model, folder = saved[kind]

@@ -20,7 +20,7 @@ def tokens():
     return vnparty.preprocess([u.text for u in units])
 
 
-FITS = [("lda", "gensim"), ("lda", "sklearn"), ("nmf", "sklearn")]
+FITS = [("lda", "tomotopy"), ("lda", "gensim"), ("lda", "sklearn"), ("nmf", "sklearn")]
 
 
 def fit(kind, backend, tokens, k=5, seed=0, **params):
@@ -71,8 +71,8 @@ DIGEST = """
 import hashlib, vnparty
 units = vnparty.split_units(vnparty.load_articles())
 tokens = vnparty.preprocess([u.text for u in units])
-for m in (vnparty.fit_lda(tokens, 5, seed=7), vnparty.fit_lda(tokens, 5, seed=7, backend="sklearn"),
-          vnparty.fit_nmf(tokens, 5, seed=7)):
+for m in (vnparty.fit_lda(tokens, 5, seed=7, backend="gensim"),
+          vnparty.fit_lda(tokens, 5, seed=7, backend="sklearn"), vnparty.fit_nmf(tokens, 5, seed=7)):
     print(hashlib.sha256(m.topic_word.tobytes() + m.doc_topic.tobytes()).hexdigest())
 """
 
@@ -220,7 +220,7 @@ def test_estimators_in_a_pipeline():
     shares = pipeline.fit_transform(texts)
     assert shares.shape == (len(texts), 4)
     np.testing.assert_array_equal(pipeline.transform(texts[:3]), pipeline.transform(texts[:3]))
-    lda = LdaTopics(n_topics=3, options={"passes": 5})
+    lda = LdaTopics(n_topics=3, backend="gensim", options={"passes": 5})
     assert clone(lda).get_params() == lda.get_params()
     with pytest.raises(RuntimeError, match="not fitted"):
         lda.transform([["đảng"]])
@@ -233,7 +233,7 @@ def test_large_corpus_options(tokens):
     np.testing.assert_allclose(mini.doc_topic.sum(axis=1), 1)
     assert mini.params["minibatch"] is True
     assert mini.topic_word.tobytes() == fit_nmf(tokens, 4, minibatch=True, batch_size=16).topic_word.tobytes()
-    multicore = fit_lda(tokens, 4, workers=2, passes=3)
+    multicore = fit_lda(tokens, 4, backend="gensim", workers=2, passes=3)
     assert multicore.params["workers"] == 2 and multicore.doc_topic.shape == (len(tokens), 4)
 
 
@@ -257,7 +257,7 @@ BAD_PARAMS = [  # (kind, backend, params, what the message says)
      "or a whole number >= 1, not '0.5'"),
     ("nmf", "sklearn", {"max_features": 0}, "max_features must be None or a whole number >= 1"),
     ("nmf", "sklearn", {"sublinear_tf": "yes"}, "sublinear_tf must be True or False"),
-    ("nmf", "sklearn", {"beta_loss": "kullback-leibler"}, "needs solver='mu'"),
+    ("nmf", "sklearn", {"beta_loss": "kullback-leibler", "solver": "cd"}, "needs solver='mu'"),
     ("nmf", "sklearn", {"tol": float("nan")}, "tol must be a number >= 0"),
 ]
 
@@ -326,11 +326,14 @@ def test_nmf_of_a_streamed_corpus_says_what_to_do(tmp_path, tokens):
 def test_workers_are_capped_at_the_cpus(tokens, monkeypatch):
     monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0}, raising=False)
     with pytest.warns(UserWarning, match="workers=1000 is more than the 1 CPU") as caught:
-        capped = fit_lda(tokens, 3, workers=1000, passes=2)
+        capped = fit_lda(tokens, 3, workers=1000, passes=2, backend="gensim")
     assert caught[0].filename == __file__  # the warning points at the caller
     assert capped.params["workers"] == 1
-    one = fit_lda(tokens, 3, workers=1, passes=2)  # one CPU: the single-process fit, bit for bit
+    one = fit_lda(tokens, 3, workers=1, passes=2, backend="gensim")  # bit for bit
     assert capped.topic_word.tobytes() == one.topic_word.tobytes()
+    with pytest.warns(UserWarning, match="workers=1000 is more than the 1 CPU") as caught:
+        capped = fit_lda(tokens, 3, workers=1000, iterations=50)  # tomotopy's threads
+    assert caught[0].filename == __file__ and capped.params["workers"] == 1
 
 
 def test_estimator_options_are_checked(tokens):

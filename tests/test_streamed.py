@@ -53,7 +53,7 @@ def test_lda_from_disk_as_in_memory(tmp_path, tokens):
     corpus = _write(tokens, tmp_path / "c", min_df=2)
     streamed = fit_lda(corpus, 4, seed=3, passes=3, chunksize=16)
     with pytest.warns(UserWarning, match="2 of 48 token lists are empty"):
-        memory = fit_lda(tokens, 4, seed=3, passes=3, chunksize=16, min_df=2)
+        memory = fit_lda(tokens, 4, seed=3, backend="gensim", passes=3, chunksize=16, min_df=2)
     assert streamed.vocabulary == memory.vocabulary
     assert streamed.doc_index.tolist() == memory.doc_index.tolist()
     # the same model up to rounding: only the order a document's words are summed in differs

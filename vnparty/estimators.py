@@ -53,10 +53,11 @@ class _Topics(TransformerMixin, BaseEstimator):
 
 
 class LdaTopics(_Topics):
-    """LDA as a scikit-learn transformer. ``options`` go to :func:`vnparty.fit_lda` (passes,
-    iterations, alpha, eta, min_df, …); unknown ones raise when fitting."""
+    """LDA as a scikit-learn transformer. ``backend`` and ``options`` go to
+    :func:`vnparty.fit_lda` (None: its default backend; options such as iterations, alpha, eta,
+    min_df, …); unknown ones raise when fitting."""
 
-    def __init__(self, n_topics: int = 6, *, random_state: int = 0, backend: str = "gensim",
+    def __init__(self, n_topics: int = 6, *, random_state: int = 0, backend: str | None = None,
                  options: dict | None = None):
         self.n_topics = n_topics
         self.random_state = random_state

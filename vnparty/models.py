@@ -32,6 +32,7 @@ from ._params import (DF, FLAG, MIN_DF, SEED, ParameterError, Rule, check, numbe
 from .checksums import CHECKSUMS, DamagedFileError, checksums_text, verify
 from .features import (as_documents, check_document, check_tokens, count_matrix,
                        document_term_matrix, to_gensim_corpus)
+from .gibbs import LDA_TOMOTOPY, tomotopy_lda, versions as tomotopy_versions
 from .io import atomic_write_bytes, atomic_write_text
 from .parallel import cap_workers
 from .streamed import StreamedCorpus
@@ -60,6 +61,8 @@ _RULES = {
     "passes": whole(1), "iterations": whole(1), "chunksize": whole(1), "alpha": _PRIOR,
     "eta": _PRIOR, "decay": number(0, 1, above=True), "offset": number(0, above=True),
     "gamma_threshold": number(0), "workers": whole(1),
+    # tomotopy (also alpha, eta, iterations, workers)
+    "optim_interval": whole(0), "burn_in": whole(0),
     # scikit-learn (LDA and NMF)
     "max_iter": whole(1), "learning_method": options("batch", "online"), "batch_size": whole(1),
     "init": options(None, "random", "nndsvd", "nndsvda", "nndsvdar"), "tol": number(0),
@@ -85,7 +88,8 @@ def _versions() -> dict:
 
     from . import __version__
     return {"vnparty": __version__, "python": platform.python_version(), "numpy": np.__version__,
-            "gensim": gensim.__version__, "scikit-learn": sklearn.__version__}
+            "gensim": gensim.__version__, "scikit-learn": sklearn.__version__,
+            **tomotopy_versions()}
 
 
 def _normalise_rows(matrix: np.ndarray) -> np.ndarray:
@@ -99,8 +103,8 @@ def _normalise_rows(matrix: np.ndarray) -> np.ndarray:
 def lda_doc_topic(counts: sp.csr_matrix, topic_word_weights: np.ndarray, alpha: float, *,
                   max_iter: int = 100, tol: float = 1e-3) -> np.ndarray:
     """Variational E-step of LDA: topic shares of each document given the topic-word
-    Dirichlet parameters (k × V) and a symmetric document prior ``alpha``. Starts from equal
-    weights, so the result does not depend on any random state."""
+    Dirichlet parameters (k × V) and a document prior ``alpha`` (a number, or one per topic).
+    Starts from equal weights, so the result does not depend on any random state."""
     counts = sp.csr_matrix(counts, dtype=np.float64).sorted_indices()  # same sums, same order
     weights = np.asarray(topic_word_weights, dtype=np.float64)
     exp_beta = np.exp(digamma(weights) - digamma(weights.sum(axis=1, keepdims=True)))
@@ -196,8 +200,9 @@ class TopicModel:
         if not tokens:
             return np.empty((0, self.k))
         counts = count_matrix(tokens, self.vocabulary)
-        if self.kind == "lda":
-            return lda_doc_topic(counts, self.weights, self.params["alpha"])
+        if self.kind == "lda":  # tomotopy learns one alpha per topic
+            alpha = self.params.get("learned_alpha", self.params["alpha"])
+            return lda_doc_topic(counts, self.weights, np.asarray(alpha, dtype=np.float64))
         return _nmf_doc_topic(counts, self.weights, self.idf, self.params)
 
     # -- tidy tables ---------------------------------------------------------------------------
@@ -262,6 +267,12 @@ class TopicModel:
             warnings.warn(f"{path} was written by vnparty {written_by}, this is {__version__}",
                           stacklevel=2)
         values = _read_arrays(path / _ARRAYS, data, meta)
+        learned = meta["params"].get("learned_alpha")
+        if learned is not None and not (
+                isinstance(learned, list) and len(learned) == len(values["weights"])
+                and all(number(0, above=True).ok(a) for a in learned)):
+            raise DamagedFileError(f"{path / _META}: 'learned_alpha' is not one number > 0 per "
+                                   f"topic; {_REMEDY}")
         return cls(kind=meta["kind"], backend=meta["backend"], vocabulary=meta["vocabulary"],
                    topic_word=values["topic_word"], doc_topic=values["doc_topic"],
                    doc_index=values["doc_index"], weights=values["weights"],
@@ -371,6 +382,9 @@ def _split_params(params: dict, backend_defaults: dict, where: str) -> tuple[dic
         raise TypeError(f"{where} got unknown parameter(s) {unknown}; it takes "
                         f"{sorted(allowed)}")
     merged = {**allowed, **params}
+    if ("solver" in allowed and "solver" not in params
+            and merged.get("beta_loss") not in ("frobenius", 2, 2.0)):
+        merged["solver"] = "mu"  # scikit-learn's "cd" solver fits the Frobenius loss only
     for name, value in merged.items():
         if name in _RULES:
             check(where, name, value, _RULES[name])
@@ -409,17 +423,23 @@ def _outside_vnparty() -> int:
     return level
 
 
-def fit_lda(tokens, k: int, seed: int = 0, backend: str = "gensim", **params) -> TopicModel:
+def fit_lda(tokens, k: int, seed: int = 0, backend: str | None = None, **params) -> TopicModel:
     """Fit LDA to token lists.
 
+    ``backend="tomotopy"`` (the default for token lists): collapsed Gibbs sampling; parameters
+    alpha (0.1), eta (0.1), iterations (1000), optim_interval (10: re-estimate an asymmetric
+    alpha every 10 iterations; 0 keeps it fixed), burn_in, workers (1; see
+    :mod:`vnparty.gibbs` on reproducibility). Defaults chosen on VNTC news
+    (benchmarks/RESULTS_topic_quality.md).
     ``backend="gensim"`` (LdaModel; parameters passes, iterations, chunksize, alpha, eta, decay,
     offset, gamma_threshold; ``workers > 1`` trains with LdaMulticore, faster on large corpora
-    but, as gensim's parallel updates interleave, not bit-for-bit reproducible) or ``"sklearn"`` (LatentDirichletAllocation; max_iter, alpha, eta,
-    learning_method, batch_size). ``alpha`` and ``eta`` are symmetric priors, ``1/k`` by default.
+    but, as gensim's parallel updates interleave, not bit-for-bit reproducible) or ``"sklearn"``
+    (LatentDirichletAllocation; max_iter, alpha, eta, learning_method, batch_size); for these two
+    ``alpha`` and ``eta`` are symmetric priors, ``1/k`` by default.
     Vocabulary: min_df (``"auto"`` by default, see :func:`auto_min_df`), max_df, max_features.
     Unknown parameters raise ``TypeError``. ``tokens`` may also be a
-    :class:`~vnparty.streamed.StreamedCorpus` (gensim only; its vocabulary was set when it was
-    written): gensim then trains from disk, for corpora larger than memory.
+    :class:`~vnparty.streamed.StreamedCorpus` (gensim only, the default there; its vocabulary was
+    set when it was written): gensim then trains from disk, for corpora larger than memory.
 
     Examples
     --------
@@ -427,21 +447,28 @@ def fit_lda(tokens, k: int, seed: int = 0, backend: str = "gensim", **params) ->
     >>> m.doc_topic.shape, bool(np.allclose(m.doc_topic.sum(axis=1), 1))
     ((10, 2), True)
     """
-    defaults = {"gensim": _LDA_GENSIM, "sklearn": _LDA_SKLEARN}
+    defaults = {"gensim": _LDA_GENSIM, "sklearn": _LDA_SKLEARN, "tomotopy": LDA_TOMOTOPY}
+    if backend is None:
+        backend = "gensim" if isinstance(tokens, StreamedCorpus) else "tomotopy"
     if backend not in defaults:
-        raise ValueError(f"backend must be 'gensim' or 'sklearn', not {backend!r}")
+        raise ValueError(f"backend must be 'tomotopy', 'gensim' or 'sklearn', not {backend!r}")
     if isinstance(tokens, StreamedCorpus):
         return _fit_lda_streamed(tokens, k, seed, backend, params)
     vocabulary_params, backend_params = _split_params(params, defaults[backend], "fit_lda")
+    if "workers" in backend_params:  # (gensim's and tomotopy's; the params record those used)
+        backend_params["workers"] = _cap_workers(backend_params["workers"])
     seed = _check_seed(seed, "fit_lda")
     docs, index = check_tokens(tokens)
     k = _check_k(k, len(docs))
     vocabulary_params = _vocabulary_params(vocabulary_params, len(docs))
     counts, vocabulary = document_term_matrix(docs, **vocabulary_params)
-    alpha = _priors(backend_params, k)
-    if backend == "gensim":
+    if backend == "tomotopy":
+        weights, alpha = tomotopy_lda(counts, vocabulary, k, seed, backend_params)
+    elif backend == "gensim":
+        alpha = _priors(backend_params, k)
         weights = _gensim_lda(counts, vocabulary, k, seed, backend_params)
     else:
+        alpha = _priors(backend_params, k)
         weights = _sklearn_lda(counts, k, seed, backend_params)
     return TopicModel(kind="lda", backend=backend, vocabulary=vocabulary,
                       topic_word=_normalise_rows(weights),
@@ -537,7 +564,8 @@ def fit_nmf(tokens, k: int, seed: int = 0, backend: str = "sklearn", **params) -
     """Fit NMF (scikit-learn) to the TF-IDF matrix of token lists.
 
     Parameters init, max_iter, tol, solver, beta_loss, alpha_W, alpha_H, l1_ratio as in
-    scikit-learn's NMF; sublinear_tf (default True) for TF-IDF; ``minibatch=True`` fits
+    scikit-learn's NMF (``beta_loss="kullback-leibler"`` fits with the "mu" solver unless
+    another is given); sublinear_tf (default True) for TF-IDF; ``minibatch=True`` fits
     scikit-learn's MiniBatchNMF in batches of ``batch_size`` documents (for large corpora);
     vocabulary: min_df (``"auto"`` by default, see :func:`auto_min_df`), max_df, max_features.
     Unknown parameters raise ``TypeError``.
