@@ -120,6 +120,9 @@ class TopicModel:
         The seed of the fit.
     versions : dict
         Versions of vnparty, its dependencies and Python at fit time.
+    topic_names : list of str or None
+        One name per topic where the fit gives them (:func:`vnparty.fit_seeded`: the codebook's
+        themes, then "free 0", "free 1" …); None otherwise.
     """
 
     kind: str
@@ -133,6 +136,7 @@ class TopicModel:
     seed: int
     idf: np.ndarray | None = None
     versions: dict = field(default_factory=_versions)
+    topic_names: list[str] | None = None
 
     @property
     def k(self) -> int:
@@ -192,6 +196,8 @@ class TopicModel:
                 "params": self.params, "versions": self.versions,
                 "arrays_sha256": hashlib.sha256(data).hexdigest(),
                 "vocabulary": self.vocabulary}
+        if self.topic_names is not None:
+            meta["topic_names"] = list(self.topic_names)
         atomic_write_text(path / "model.json", json.dumps(meta, ensure_ascii=False, indent=1))
         return path
 
@@ -229,10 +235,15 @@ class TopicModel:
                     topic_word=values["topic_word"], doc_topic=values["doc_topic"],
                     doc_index=values["doc_index"], weights=values["weights"],
                     params=meta["params"], seed=meta["seed"], idf=values.get("idf"),
-                    versions=meta["versions"])
+                    versions=meta["versions"], topic_names=meta.get("topic_names"))
         if model.topic_word.shape != (model.weights.shape[0], len(model.vocabulary)):
             raise ValueError(f"{path}: array shapes do not match the vocabulary; the model is "
                              "damaged: fit and save it again")
+        names = model.topic_names
+        if names is not None and (not isinstance(names, list) or len(names) != model.k
+                                  or not all(isinstance(n, str) for n in names)):
+            raise ValueError(f"{path / 'model.json'}: topic_names is not a list of {model.k} "
+                             "names; the model is damaged: fit and save it again")
         return model
 
     def __repr__(self) -> str:
