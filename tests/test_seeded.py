@@ -300,3 +300,29 @@ def test_other_bad_input(tokens):
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # a good codebook on a corpus that has its words: quiet
         fit_seeded(TOY, {"a": ["chi_bộ"], "b": ["kỷ_luật"]}, k_free=0, iterations=50)
+
+
+# -- the figure ----------------------------------------------------------------------------------
+def test_codebook_comparison_figure(model, tokens):
+    import pandas as pd
+
+    from vnparty.plotting import plot_codebook_comparison
+
+    articles = vnparty.load_articles()
+    frame = vnparty.unit_frame(vnparty.split_units(articles, unit="paragraph"), articles, tokens)
+    seeded = vnparty.article_shares(model, frame)
+    lda = vnparty.article_shares(vnparty.fit_lda(tokens, 4, iterations=100), frame)
+    fig = plot_codebook_comparison(seeded, lda, seeded_labels=model.topic_names,
+                                   unsupervised_labels=["a$b", "b", "c", "d"])
+    left, right = fig.axes[:2]
+    assert [t.get_text() for t in left.get_xticklabels()] == model.topic_names
+    assert [t.get_text() for t in right.get_xticklabels()] == [r"a\$b", "b", "c", "d"]
+    assert [t.get_text() for t in left.get_yticklabels()] == [str(i) for i in seeded.index]
+    # each cell is annotated with its share; both panels on one colour scale
+    assert [t.get_text() for t in left.texts] == [f"{v:.2f}" for v in seeded.to_numpy().ravel()]
+    assert left.images[0].get_clim() == right.images[0].get_clim()
+    with pytest.raises(ValueError, match="same articles in the same order"):
+        plot_codebook_comparison(seeded, lda.iloc[::-1])
+    with pytest.raises(ValueError, match="3 labels for 10"):
+        plot_codebook_comparison(seeded, lda, seeded_labels=["x", "y", "z"])
+    pd.testing.assert_frame_equal(seeded, vnparty.article_shares(model, frame))  # not changed
