@@ -272,7 +272,7 @@ def plot_codebook_comparison(seeded: pd.DataFrame, unsupervised: pd.DataFrame, *
     top = max(left.max(initial=0), right.max(initial=0), 1e-12)
     with _style():
         fig = _figure(2.2 + 0.06 * max(map(len, rows), default=0)
-                      + 0.42 * (left.shape[1] + right.shape[1]), 2.2 + 0.32 * len(rows))
+                      + 0.5 * (left.shape[1] + right.shape[1]), 2.2 + 0.32 * len(rows))
         axes = fig.subplots(1, 2, width_ratios=[max(left.shape[1], 1), max(right.shape[1], 1)])
         for ax, matrix, names, title in zip(
                 axes, (left, right), labels,
@@ -284,7 +284,7 @@ def plot_codebook_comparison(seeded: pd.DataFrame, unsupervised: pd.DataFrame, *
                           else [])
             ax.set_title(title, loc="left")
             for (i, j), value in np.ndenumerate(matrix):
-                ax.text(j, i, f"{value:.2f}", ha="center", va="center", fontsize=6,
+                ax.text(j, i, f"{value:.2f}", ha="center", va="center", fontsize=6.5,
                         color="white" if value > 0.6 * top else "black")
         fig.colorbar(image, ax=axes, shrink=0.8, label="share of the article")
         return fig
