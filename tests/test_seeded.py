@@ -284,7 +284,7 @@ def test_bad_codebook_objects(codebook, error, message):
         fit_seeded(TOY, codebook)
 
 
-def test_other_bad_input(tokens):
+def test_other_bad_input(tokens, tmp_path):
     with pytest.raises(ValueError, match="make 10 topics, more than the 5 documents"):
         fit_seeded(tokens[:5])
     with pytest.raises(ValueError, match="one theme and no free topic"):
@@ -293,6 +293,8 @@ def test_other_bad_input(tokens):
         fit_seeded(TOY, seed_weight=-1)
     with pytest.raises(TypeError, match="unknown parameter.*passes"):
         fit_seeded(TOY, passes=3)
+    with pytest.raises(TypeError, match="not a StreamedCorpus"):
+        fit_seeded(vnparty.StreamedCorpus.write(TOY, tmp_path / "corpus"))
     with pytest.raises(TypeError, match="list of token lists"):
         codebook_audit(None, "chi_bộ kết_nạp")
     with pytest.raises(TypeError, match="document 1 is not a list of str"):

@@ -47,6 +47,7 @@ from .gibbs import LDA_TOMOTOPY, _check_params, _whole, tomotopy_lda
 from .models import (TopicModel, _check_k, _check_seed, _normalise_rows, _split_params,
                      _vocabulary_params, lda_doc_topic)
 from .normalize import normalize_tone_marks
+from .streamed import StreamedCorpus
 
 __all__ = ["Theme", "fit_seeded", "codebook_audit", "read_codebook", "default_codebook",
            "bundled_codebook_path", "COLUMNS"]
@@ -257,6 +258,9 @@ def fit_seeded(tokens, codebook=None, k_free: int = 2, seed: int = 0, **params) 
         raise ValueError(f"seed word {word!r} is listed under {len(names)} themes "
                          f"({', '.join(names)}); keep it in one (codebook_audit lists "
                          f"every such word: {len(shared)} here)")
+    if isinstance(tokens, StreamedCorpus):
+        raise TypeError("fit_seeded takes token lists (as preprocess() returns), not a "
+                        "StreamedCorpus: tomotopy samples from memory")
     docs, index = check_tokens(tokens)
     k = len(themes) + k_free
     if k < 2:
