@@ -29,7 +29,7 @@ NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 NAMES = sorted(p.name for p in NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
 EXPECTED = ["01_quickstart.ipynb", "02_vietnamese_preprocessing.ipynb", "03_lda_vs_nmf.ipynb",
             "04_choosing_k_and_stability.ipynb", "05_themes_across_articles.ipynb",
-            "06_your_own_corpus.ipynb"]
+            "06_your_own_corpus.ipynb", "07_codebook_themes.ipynb"]
 CELL_TIMEOUT = 120  # seconds per cell
 KERNEL = "vnparty-test-python"
 

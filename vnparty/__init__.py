@@ -18,6 +18,7 @@ from .preprocess import Preprocessor, preprocess
 from .stopwords import Stopwords
 from .streamed import StreamedCorpus
 from .tokenization import segment, segment_spans
+from .seeded import Theme, bundled_codebook_path, codebook_audit, default_codebook, fit_seeded, read_codebook
 
 __version__ = "0.1.0"
 
@@ -30,4 +31,5 @@ __all__ = [
     "LdaTopics", "NmfTopics", "MEASURES", "coherence", "coherence_per_topic", "perplexity", "select_k", "stability",
     "topic_diversity", "topic_labels", "topic_table", "unit_frame", "representative_units",
     "prevalence", "article_shares", "align_models", "__version__",
+    "fit_seeded", "codebook_audit", "read_codebook", "default_codebook", "bundled_codebook_path", "Theme",
 ]

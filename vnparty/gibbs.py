@@ -83,9 +83,12 @@ def _check_params(p: dict) -> dict:
             "workers": _whole("workers", p["workers"], 1)}
 
 
-def train(counts: sp.csr_matrix, vocabulary: list[str], k: int, seed: int, p: dict):
+def train(counts: sp.csr_matrix, vocabulary: list[str], k: int, seed: int, p: dict,
+          word_priors: dict[str, list[float]] | None = None):
     """A trained tomotopy LDAModel for a count matrix (documents × ``vocabulary``); ``p`` holds
-    checked parameters. Documents the vocabulary emptied are not added."""
+    checked parameters. Documents the vocabulary emptied are not added. ``word_priors`` maps a
+    word to its topic-word prior in each topic (instead of eta), as :func:`vnparty.fit_seeded`
+    sets them."""
     tp = _import()
     model = tp.LDAModel(k=k, alpha=p["alpha"], eta=p["eta"], seed=seed)
     model.optim_interval = p["optim_interval"]
@@ -98,23 +101,28 @@ def train(counts: sp.csr_matrix, vocabulary: list[str], k: int, seed: int, p: di
             model.add_doc(words[np.repeat(ids, counts.data[counts.indptr[d]:counts.indptr[d + 1]])])
     if len(model.docs) == 0:
         raise ValueError("no document has a word in the vocabulary; lower min_df")
+    for word, prior in (word_priors or {}).items():
+        model.set_word_prior(word, prior)
     parallel = tp.ParallelScheme.NONE if p["workers"] == 1 else tp.ParallelScheme.PARTITION
     model.train(p["iterations"], workers=p["workers"], parallel=parallel)
     return model
 
 
 def tomotopy_lda(counts: sp.csr_matrix, vocabulary: list[str], k: int, seed: int,
-                 p: dict) -> tuple[np.ndarray, np.ndarray]:
+                 p: dict, word_priors: dict[str, list[float]] | None = None
+                 ) -> tuple[np.ndarray, np.ndarray]:
     """Train tomotopy's LDAModel on a count matrix (documents × ``vocabulary``).
 
     Returns the topic-word Dirichlet parameters (k × V: each topic's word counts plus eta, in
     the order of ``vocabulary``) and the learned document prior alpha (k,). ``p`` is checked
     and completed in place: plain numbers, and ``learned_alpha`` (a list, for the record and for
-    :meth:`~vnparty.models.TopicModel.transform`)."""
+    :meth:`~vnparty.models.TopicModel.transform`). ``word_priors`` as in :func:`train`; they
+    steer the sampling, while the weights returned hold the sampled counts plus eta (tomotopy
+    leaves the word priors out of them)."""
     p.update(_check_params(p))
     if seed >= 2 ** 32:  # tomotopy would silently use seed mod 2**32 (numpy's limit too)
         raise ValueError(f"seed must be below 2**32 = {2 ** 32}, not {seed}")
-    model = train(counts, vocabulary, k, seed, p)
+    model = train(counts, vocabulary, k, seed, p, word_priors)
     # tomotopy numbers the words its own way (by frequency): put its columns in our order
     column = {w: i for i, w in enumerate(model.used_vocabs)}
     order = np.array([column[w] for w in vocabulary])

@@ -159,6 +159,9 @@ class TopicModel:
         The seed of the fit.
     versions : dict
         Versions of vnparty, its dependencies and Python at fit time.
+    topic_names : list of str or None
+        One name per topic where the fit gives them (:func:`vnparty.fit_seeded`: the codebook's
+        themes, then "free 0", "free 1" …); None otherwise.
     """
 
     kind: str
@@ -172,6 +175,7 @@ class TopicModel:
     seed: int
     idf: np.ndarray | None = None
     versions: dict = field(default_factory=_versions)
+    topic_names: list[str] | None = None
 
     @property
     def k(self) -> int:
@@ -238,6 +242,8 @@ class TopicModel:
                 "kind": self.kind, "backend": self.backend, "seed": self.seed,
                 "params": self.params, "versions": self.versions,
                 "vocabulary": self.vocabulary}
+        if self.topic_names is not None:
+            meta["topic_names"] = list(self.topic_names)
         text = json.dumps(meta, ensure_ascii=False, indent=1, allow_nan=False).encode("utf-8")
         atomic_write_bytes(path / _ARRAYS, data)
         atomic_write_bytes(path / _META, text)
@@ -273,11 +279,16 @@ class TopicModel:
                 and all(number(0, above=True).ok(a) for a in learned)):
             raise DamagedFileError(f"{path / _META}: 'learned_alpha' is not one number > 0 per "
                                    f"topic; {_REMEDY}")
+        names = meta.get("topic_names")
+        if names is not None and (not isinstance(names, list) or len(names) != len(values["weights"])
+                                  or not all(isinstance(n, str) for n in names)):
+            raise DamagedFileError(f"{path / _META}: 'topic_names' is not a list of one name per "
+                                   f"topic; {_REMEDY}")
         return cls(kind=meta["kind"], backend=meta["backend"], vocabulary=meta["vocabulary"],
                    topic_word=values["topic_word"], doc_topic=values["doc_topic"],
                    doc_index=values["doc_index"], weights=values["weights"],
                    params=meta["params"], seed=meta["seed"], idf=values.get("idf"),
-                   versions=meta["versions"])
+                   versions=meta["versions"], topic_names=meta.get("topic_names"))
 
     def __repr__(self) -> str:
         return (f"TopicModel(kind={self.kind!r}, backend={self.backend!r}, k={self.k}, "

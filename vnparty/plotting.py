@@ -257,3 +257,48 @@ def save_figure(fig: Figure, stem: str | Path, formats: Sequence[str] = FORMATS)
     stem = Path(stem)
     return [atomic_write_bytes(stem.with_suffix(f".{fmt}"), figure_bytes(fig, fmt))
             for fmt in formats]
+
+
+def plot_codebook_comparison(seeded: pd.DataFrame, unsupervised: pd.DataFrame, *,
+                             seeded_labels: Sequence[str] | None = None,
+                             unsupervised_labels: Sequence[str] | None = None,
+                             article_labels: Sequence[str] | None = None) -> Figure:
+    """Article by article, the shares of the codebook themes (left) next to the shares of an
+    unsupervised model's topics (right): two heatmaps with one row per article on one colour
+    scale. ``seeded`` and ``unsupervised`` are articles × topics tables with the same rows
+    (:func:`vnparty.article_shares` of a :func:`vnparty.fit_seeded` model and of, say,
+    :func:`vnparty.fit_lda`); the labels name their columns and the rows (default: the
+    tables' own column and row names)."""
+    if list(seeded.index) != list(unsupervised.index):
+        raise ValueError("the two tables must have the same articles in the same order")
+    left, right = seeded.to_numpy(dtype=float), unsupervised.to_numpy(dtype=float)
+    labels = [list(map(str, given if given is not None else frame.columns))
+              for given, frame in ((seeded_labels, seeded), (unsupervised_labels, unsupervised))]
+    rows = list(map(str, article_labels if article_labels is not None else seeded.index))
+    for given, width in ((labels[0], left.shape[1]), (labels[1], right.shape[1]),
+                         (rows, left.shape[0])):
+        if len(given) != width:
+            raise ValueError(f"{len(given)} labels for {width} rows or columns")
+
+    def text(label: str, width: int) -> str:  # corpus text: no mathtext
+        return _shorten(label, width).replace("$", r"\$")
+
+    top = max(left.max(initial=0), right.max(initial=0), 1e-12)
+    with _style():
+        fig = _figure(2.2 + 0.06 * max(map(len, rows), default=0)
+                      + 0.5 * (left.shape[1] + right.shape[1]), 2.2 + 0.32 * len(rows))
+        axes = fig.subplots(1, 2, width_ratios=[max(left.shape[1], 1), max(right.shape[1], 1)])
+        for ax, matrix, names, title in zip(
+                axes, (left, right), labels,
+                ("Codebook themes (fit_seeded)", "Unsupervised topics")):
+            image = ax.imshow(matrix, cmap="Blues", aspect="auto", vmin=0, vmax=top)
+            ax.set_xticks(range(matrix.shape[1]), [text(n, 28) for n in names], rotation=40,
+                          ha="right", fontsize=7)
+            ax.set_yticks(range(len(rows)), [text(r, 40) for r in rows] if ax is axes[0]
+                          else [])
+            ax.set_title(title, loc="left")
+            for (i, j), value in np.ndenumerate(matrix):
+                ax.text(j, i, f"{value:.2f}", ha="center", va="center", fontsize=6.5,
+                        color="white" if value > 0.6 * top else "black")
+        fig.colorbar(image, ax=axes, shrink=0.8, label="share of the article")
+        return fig
