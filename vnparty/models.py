@@ -117,6 +117,9 @@ class TopicModel:
         The seed of the fit.
     versions : dict
         Versions of vnparty, its dependencies and Python at fit time.
+    topic_stability : numpy.ndarray or None
+        (k,), how often each topic reappears across the runs of an ensemble (see
+        :func:`vnparty.fit_ensemble`); None for a single fit.
     """
 
     kind: str
@@ -130,6 +133,7 @@ class TopicModel:
     seed: int
     idf: np.ndarray | None = None
     versions: dict = field(default_factory=_versions)
+    topic_stability: np.ndarray | None = None
 
     @property
     def k(self) -> int:
@@ -157,10 +161,14 @@ class TopicModel:
 
     # -- tidy tables ---------------------------------------------------------------------------
     def topics_frame(self, n: int = 10) -> pd.DataFrame:
-        """One row per (topic, rank): topic, rank, word, weight."""
+        """One row per (topic, rank): topic, rank, word, weight; and the topic's stability when
+        the model has one (an ensemble's)."""
         rows = [(t, r, w, float(self.topic_word[t, self.vocabulary.index(w)]))
                 for t, words in enumerate(self.top_words(n)) for r, w in enumerate(words)]
-        return pd.DataFrame(rows, columns=["topic", "rank", "word", "weight"])
+        frame = pd.DataFrame(rows, columns=["topic", "rank", "word", "weight"])
+        if self.topic_stability is not None:
+            frame["stability"] = self.topic_stability[frame["topic"].to_numpy()]
+        return frame
 
     def shares_frame(self) -> pd.DataFrame:
         """One row per (document, topic): document (position in the training input), topic,
@@ -179,6 +187,8 @@ class TopicModel:
                   "doc_index": self.doc_index, "weights": self.weights}
         if self.idf is not None:
             arrays["idf"] = self.idf
+        if self.topic_stability is not None:
+            arrays["topic_stability"] = self.topic_stability
         buffer = io.BytesIO()
         np.savez(buffer, **arrays)
         data = buffer.getvalue()
@@ -225,8 +235,9 @@ class TopicModel:
                     topic_word=values["topic_word"], doc_topic=values["doc_topic"],
                     doc_index=values["doc_index"], weights=values["weights"],
                     params=meta["params"], seed=meta["seed"], idf=values.get("idf"),
-                    versions=meta["versions"])
-        if model.topic_word.shape != (model.weights.shape[0], len(model.vocabulary)):
+                    versions=meta["versions"], topic_stability=values.get("topic_stability"))
+        if model.topic_word.shape != (model.weights.shape[0], len(model.vocabulary)) or (
+                model.topic_stability is not None and model.topic_stability.shape != (model.k,)):
             raise ValueError(f"{path}: array shapes do not match the vocabulary; the model is "
                              "damaged: fit and save it again")
         return model
