@@ -43,7 +43,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import commit, machine, save_json  # noqa: E402
+from _common import VNTC, commit, machine, save_json  # noqa: E402
 
 
 def tokens_for(args):
@@ -52,9 +52,9 @@ def tokens_for(args):
     if args.corpus == "bundled":
         units = vnparty.split_units(vnparty.load_articles(), unit="paragraph")
         return vnparty.preprocess([u.text for u in units]), None
-    from topic_quality import DEFAULT_CORPUS, load_sample
+    from topic_quality import load_sample
 
-    sample, _, _ = load_sample(DEFAULT_CORPUS, args.per_category, args.sample_seed)
+    sample, _, _ = load_sample(args.vntc, args.per_category, args.sample_seed)
     return (vnparty.preprocess([a["text"] for a in sample], progress=False),
             [a["category"] for a in sample])
 
@@ -112,14 +112,16 @@ def predictiveness(models, runs_by_user):
     from scipy.stats import spearmanr
 
     import vnparty
-    from vnparty.evaluation import reappearance
+    from vnparty.evaluation import match_topics
 
     share, mean_jaccard, across = [], [], []
     for u, model in enumerate(models):
         others = models[:u] + models[u + 1:]
         across += list(vnparty.stability([model, *others])["stability"])
-        share += list(reappearance(model, runs_by_user[u]))
-        mean_jaccard += list(vnparty.stability([model, *runs_by_user[u]])["stability"])
+        top = model.top_words(10)
+        matched = np.array([match_topics(top, run.top_words(10))[1] for run in runs_by_user[u]])
+        share += list((matched >= 0.5).mean(axis=0))
+        mean_jaccard += list(matched.mean(axis=0))
     return {"share_of_runs": float(spearmanr(share, across)[0]),
             "mean_jaccard": float(spearmanr(mean_jaccard, across)[0])}
 
@@ -131,6 +133,7 @@ def main(argv=None) -> int:
     parser.add_argument("--k", type=int, default=None, help="6 bundled, 10 VNTC")
     parser.add_argument("--per-category", type=int, default=100, help="VNTC articles per category")
     parser.add_argument("--sample-seed", type=int, default=0)
+    parser.add_argument("--vntc", type=Path, default=VNTC, help="vntc_train.jsonl.gz")
     parser.add_argument("--users", type=int, default=5, help="user seeds 0..users-1")
     parser.add_argument("--runs", type=int, nargs="+", default=[5, 10, 20])
     parser.add_argument("--combine", nargs="+", default=["average", "central", "stack"])

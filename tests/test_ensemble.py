@@ -8,7 +8,6 @@ import pytest
 import vnparty
 from vnparty import StreamedCorpus, TopicModel, fit_ensemble, fit_lda, fit_nmf
 from vnparty.ensemble import consensus, run_seeds
-from vnparty.evaluation import reappearance
 
 
 @pytest.fixture(scope="module")
@@ -76,7 +75,9 @@ def test_stability_shape_range_frame_and_saved(tokens, tmp_path):
     m = fit_ensemble(tokens, 5, n_runs=4, seed=0)
     assert m.topic_stability.shape == (5,)
     assert ((m.topic_stability >= 0) & (m.topic_stability <= 1)).all()
-    np.testing.assert_allclose(m.topic_stability * 4, np.round(m.topic_stability * 4))  # of 4
+    runs = [fit_lda(tokens, 5, seed=s) for s in m.params["ensemble"]["seeds"]]
+    np.testing.assert_array_equal(m.topic_stability,
+                                  vnparty.stability([m, *runs])["stability"])
     frame = m.topics_frame(3)
     assert frame["stability"].tolist() == np.repeat(m.topic_stability, 3).tolist()
     assert "stability" not in fit_lda(tokens, 5).topics_frame(3).columns
@@ -133,14 +134,12 @@ def test_most_central_run_on_a_constructed_case():
             run([b, a]),                                   # a and b: closest to all the others
             run([topic(0, 1, 2, 4), b]),                   # b, and a with one word changed
             run([topic(8, 9, 10, 11), topic(12, 13, 14, 15)])]  # nothing in common
-    model = consensus(runs, DOCS, combine="central", n=4, threshold=0.5)
+    model = consensus(runs, DOCS, combine="central", n=4)
     assert model.params["ensemble"]["central_run"] == 1
     assert model.topic_word is runs[1].topic_word and model.seed == runs[1].seed
-    # b and a each reappear exactly in one other run and with 3 of 4 top words (Jaccard 0.6)
-    # in another: 2 of the 3 other runs at 0.5, 1 of 3 at 0.7
-    np.testing.assert_allclose(model.topic_stability, [2 / 3, 2 / 3])
-    np.testing.assert_allclose(consensus(runs, DOCS, combine="central", n=4,
-                                         threshold=0.7).topic_stability, [1 / 3, 1 / 3])
+    # b and a each reappear in the other runs with all 4 top words (Jaccard 1), 3 of 4 (3/5)
+    # and none (0)
+    np.testing.assert_allclose(model.topic_stability, [1.6 / 3, 1.6 / 3])
 
 
 def test_average_aligns_topics_before_averaging():
@@ -158,17 +157,6 @@ def test_average_aligns_topics_before_averaging():
     np.testing.assert_array_equal(model.doc_topic, model.transform(DOCS))
 
 
-def test_reappearance_counts_the_runs_with_a_close_topic():
-    a, b = topic(0, 1, 2, 3), topic(4, 5, 6, 7)
-    model = run([a, b])
-    others = [run([b, a]), run([a, topic(8, 9, 10, 11)]), run([topic(0, 1, 2, 8), b])]
-    # a: in all three (the third shares 3 of 4 words: Jaccard 0.6); b: in the first and third
-    np.testing.assert_allclose(reappearance(model, others, n=4, threshold=0.6), [1, 2 / 3])
-    np.testing.assert_allclose(reappearance(model, others, n=4, threshold=0.61), [2 / 3, 2 / 3])
-    with pytest.raises(ValueError, match="at least one other"):
-        reappearance(model, [])
-
-
 # -- bad input ------------------------------------------------------------------------------------
 @pytest.mark.parametrize("kwargs, error, match", [
     ({"n_runs": 1}, ValueError, "n_runs must be at least 2.*call fit_lda"),
@@ -176,7 +164,6 @@ def test_reappearance_counts_the_runs_with_a_close_topic():
     ({"n_runs": True}, TypeError, "n_runs must be a whole number"),
     ({"method": "lsa"}, ValueError, "method must be 'lda' or 'nmf'"),
     ({"combine": "median"}, ValueError, "combine must be one of"),
-    ({"threshold": 1.5}, ValueError, "threshold must be a number from 0 to 1"),
     ({"n": 0}, ValueError, "n .top words compared. must be"),
     ({"n_jobs": 0}, ValueError, "n_jobs must be"),
     ({"seed": -1}, TypeError, "seed must be a whole number >= 0"),

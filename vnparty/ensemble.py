@@ -27,7 +27,7 @@ from typing import Sequence
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
-from .evaluation import reappearance
+from .evaluation import stability
 from .models import TopicModel, _check_seed, _normalise_rows, fit_lda, fit_nmf
 from .streamed import StreamedCorpus
 
@@ -45,8 +45,8 @@ def run_seeds(seed: int, n_runs: int) -> list[int]:
 
 
 def fit_ensemble(tokens, k: int, *, method: str = "lda", n_runs: int = 20, seed: int = 0,
-                 combine: str = "average", n: int = 10, threshold: float = 0.5,
-                 n_jobs: int = 1, **fit_params) -> TopicModel:
+                 combine: str = "average", n: int = 10, n_jobs: int = 1,
+                 **fit_params) -> TopicModel:
     """Fit ``n_runs`` models and return their consensus, so that another seed gives the same
     themes.
 
@@ -54,14 +54,16 @@ def fit_ensemble(tokens, k: int, *, method: str = "lda", n_runs: int = 20, seed:
     ``k`` topics, ``fit_params`` (backend, min_df, passes, …: whatever that function takes) and
     its own seed from :func:`run_seeds` (no global random state). ``n_jobs`` > 1 fits the runs
     in that many processes; the result does not depend on it. See :func:`consensus` for
-    ``combine``, ``n`` and ``threshold``.
+    ``combine`` and ``n``.
 
     Returns a :class:`~vnparty.models.TopicModel` of the same kind and backend as the runs, with
-    ``seed`` = ``seed``, ``params["ensemble"]`` (n_runs, the run seeds, combine, central_run, n,
-    threshold) and ``topic_stability``: for each topic, the share of the runs in which it
-    reappears, i.e. in which the one-to-one matching of top-``n`` words (Jaccard, Hungarian
-    assignment: :func:`vnparty.evaluation.reappearance`) pairs it with a topic sharing a
-    Jaccard of at least ``threshold`` (0.5: 7 of 10 top words in common). 1.0 = in every run.
+    ``seed`` = ``seed``, ``params["ensemble"]`` (n_runs, the run seeds, combine, central_run, n)
+    and ``topic_stability``: for each topic, how much of it reappears across the runs, as the
+    mean over the runs of the Jaccard similarity of its top-``n`` words with those of the run's
+    topic matched to it (one-to-one matching, Hungarian assignment on that Jaccard:
+    :func:`vnparty.stability` of the model and the runs). 1.0 = the same top words in every run;
+    0.5 = on average 7 of 10 top words in common; the unit of ``vnparty.stability`` across seeds.
+    Every run is kept in memory until the consensus is made.
 
     Examples
     --------
@@ -82,7 +84,7 @@ def fit_ensemble(tokens, k: int, *, method: str = "lda", n_runs: int = 20, seed:
     if isinstance(tokens, StreamedCorpus):
         raise TypeError("fit_ensemble takes token lists, not a StreamedCorpus (the consensus "
                         "infers document shares from the token lists)")
-    _check_options(combine, n, threshold)
+    _check_options(combine, n)
     seeds = run_seeds(seed, n_runs)
     if isinstance(tokens, str) or not hasattr(tokens, "__iter__"):
         raise TypeError("tokens must be a list of token lists (one list of str per document), "
@@ -95,7 +97,7 @@ def fit_ensemble(tokens, k: int, *, method: str = "lda", n_runs: int = 20, seed:
     else:
         runs = [_fit_run(job) for job in jobs[:1]]  # a bad parameter fails on the first run
         runs += [_fit_run(job) for job in jobs[1:]]
-    model = consensus(runs, tokens, combine=combine, n=n, threshold=threshold)
+    model = consensus(runs, tokens, combine=combine, n=n)
     model.seed = _check_seed(seed)
     model.params["ensemble"]["seeds"] = seeds
     return model
@@ -106,18 +108,15 @@ def _fit_run(job) -> TopicModel:
     return _FIT[method](tokens, k, seed=seed, **params)
 
 
-def _check_options(combine, n, threshold) -> None:
+def _check_options(combine, n) -> None:
     if combine not in _COMBINE:
         raise ValueError(f"combine must be one of {list(_COMBINE)}, not {combine!r}")
     if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 1:
         raise ValueError(f"n (top words compared) must be a whole number >= 1, not {n!r}")
-    if isinstance(threshold, bool) or not isinstance(threshold, numbers.Real) \
-            or not 0 <= threshold <= 1:
-        raise ValueError(f"threshold must be a number from 0 to 1, not {threshold!r}")
 
 
-def consensus(runs: Sequence[TopicModel], tokens, *, combine: str = "average", n: int = 10,
-              threshold: float = 0.5) -> TopicModel:
+def consensus(runs: Sequence[TopicModel], tokens, *, combine: str = "average",
+              n: int = 10) -> TopicModel:
     """The consensus of models fitted to the same ``tokens`` with the same parameters and
     different seeds (as :func:`fit_ensemble` fits them).
 
@@ -132,7 +131,7 @@ def consensus(runs: Sequence[TopicModel], tokens, *, combine: str = "average", n
     ``topic_stability`` is computed against every run (for ``"central"``, every other run): see
     :func:`fit_ensemble`.
     """
-    _check_options(combine, n, threshold)
+    _check_options(combine, n)
     runs = list(runs)
     if len(runs) < 2 or not all(isinstance(m, TopicModel) for m in runs):
         raise ValueError("consensus needs at least two TopicModel runs")
@@ -149,10 +148,9 @@ def consensus(runs: Sequence[TopicModel], tokens, *, combine: str = "average", n
         others = runs[:central] + runs[central + 1:]
     else:
         model, others = _average(runs, central, tokens), runs
-    model.topic_stability = reappearance(model, others, n=n, threshold=threshold)
+    model.topic_stability = stability([model, *others], n)["stability"].to_numpy()
     model.params["ensemble"] = {"n_runs": len(runs), "combine": combine,
-                                "central_run": central, "n": n, "threshold": float(threshold),
-                                "seeds": [m.seed for m in runs]}
+                                "central_run": central, "n": n, "seeds": [m.seed for m in runs]}
     return model
 
 

@@ -20,7 +20,7 @@ from .features import count_matrix
 from .models import TopicModel, fit_lda, fit_nmf
 
 __all__ = ["MEASURES", "coherence", "coherence_per_topic", "topic_diversity", "perplexity",
-           "stability", "reappearance", "select_k", "match_topics"]
+           "stability", "select_k", "match_topics"]
 
 
 def coherence_per_topic(model: TopicModel, tokens: Sequence[Sequence[str]],
@@ -108,17 +108,6 @@ def stability(models: Sequence[TopicModel], n: int = 10) -> pd.DataFrame:
     matched = _matched([m.top_words(n) for m in models])
     return pd.DataFrame({"topic": np.arange(matched.shape[1]), "stability": matched.mean(axis=0),
                          "min": matched.min(axis=0)})
-
-
-def reappearance(model: TopicModel, others: Sequence[TopicModel], n: int = 10,
-                 threshold: float = 0.5) -> np.ndarray:
-    """For each topic of ``model``, the share of ``others`` in which it reappears: the best
-    one-to-one matching of top-``n`` words (:func:`match_topics`) pairs it with a topic whose
-    Jaccard similarity is at least ``threshold`` (with n=10, 0.5 means 7 words in common)."""
-    if not others:
-        raise ValueError("reappearance needs at least one other model")
-    matched = _matched([model.top_words(n)] + [m.top_words(n) for m in others])
-    return (matched >= threshold).mean(axis=0)
 
 
 def _matched(top_words: list[list[list[str]]]) -> np.ndarray:
