@@ -3,7 +3,7 @@
 One LDA fit depends on its seed: on the bundled paragraphs (k=6), two seeds share on average a
 third of each topic's top-10 words. :func:`fit_ensemble` fits ``n_runs`` models with seeds
 derived from one seed, matches their topics and returns the consensus as an ordinary
-:class:`~vnparty.models.TopicModel` whose ``topic_stability`` says how often each topic
+:class:`~vnparty.models.TopicModel` whose ``topic_stability`` says how much of each topic
 reappeared across the runs.
 
 The consensus is the runs' topics averaged after alignment (``combine="average"``, the default),
@@ -62,7 +62,7 @@ def fit_ensemble(tokens, k: int, *, method: str = "lda", n_runs: int = 20, seed:
     mean over the runs of the Jaccard similarity of its top-``n`` words with those of the run's
     topic matched to it (one-to-one matching, Hungarian assignment on that Jaccard:
     :func:`vnparty.stability` of the model and the runs). 1.0 = the same top words in every run;
-    0.5 = on average 7 of 10 top words in common; the unit of ``vnparty.stability`` across seeds.
+    0.5 = on average about 7 of 10 top words in common; the unit of ``vnparty.stability`` across seeds.
     Every run is kept in memory until the consensus is made.
 
     Examples
@@ -95,11 +95,9 @@ def fit_ensemble(tokens, k: int, *, method: str = "lda", n_runs: int = 20, seed:
         with ProcessPoolExecutor(max_workers=min(n_jobs, n_runs)) as pool:
             runs = list(pool.map(_fit_run, jobs))
     else:
-        runs = [_fit_run(job) for job in jobs[:1]]  # a bad parameter fails on the first run
-        runs += [_fit_run(job) for job in jobs[1:]]
+        runs = [_fit_run(job) for job in jobs]
     model = consensus(runs, tokens, combine=combine, n=n)
     model.seed = _check_seed(seed)
-    model.params["ensemble"]["seeds"] = seeds
     return model
 
 
