@@ -19,12 +19,12 @@ Measures: stability = ``vnparty.stability`` of the users' models (mean matched t
 seed 0's topics in seeds 1..), "all pairs" = the same averaged over every pair of seeds; on VNTC,
 NMI of each document's argmax topic with its category (mean over seeds). Whether a topic's
 ``topic_stability`` predicts how well that topic reappears in the other seeds' ensembles:
-Spearman correlation over all topics of all seeds, for the share of runs in which the matched
-Jaccard is at least 0.5 and for the mean matched Jaccard to the runs (``topic_stability``).
+Spearman correlation over all topics of all seeds, for the share of runs (threshold 0.5) and for
+the mean matched Jaccard to the runs.
 
     python benchmarks/stability.py --corpus bundled --method lda --runs 5 10 20 40
     python benchmarks/stability.py --corpus vntc --method lda --k 10 --runs 5 10 20 --json out.json
-    python benchmarks/stability.py --corpus bundled --runs 10 20 --param backend=tomotopy
+    python benchmarks/stability.py --corpus bundled --method lda --runs 10 20 --param backend=tomotopy
 
 A benchmark, not a test: minutes to an hour, and the VNTC corpus from ../shared/corpora.
 """

@@ -194,11 +194,3 @@ def test_processes_do_not_change_the_result(tokens):
     a = fit_ensemble(tokens, 4, method="nmf", n_runs=3, seed=1)
     b = fit_ensemble(tokens, 4, method="nmf", n_runs=3, seed=1, n_jobs=2)
     assert same(a, b)
-
-
-def test_default_combine_is_chosen_by_method(tokens):
-    assert fit_ensemble(tokens, 3, n_runs=2).params["ensemble"]["combine"] == "average"
-    nmf = fit_ensemble(tokens, 3, method="nmf", n_runs=2)
-    assert nmf.params["ensemble"]["combine"] == "central"
-    central = nmf.params["ensemble"]["seeds"][nmf.params["ensemble"]["central_run"]]
-    assert nmf.topic_word.tobytes() == fit_nmf(tokens, 3, seed=central).topic_word.tobytes()

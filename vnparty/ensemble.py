@@ -6,17 +6,15 @@ derived from one seed, matches their topics and returns the consensus as an ordi
 :class:`~vnparty.models.TopicModel` whose ``topic_stability`` says how much of each topic
 reappeared across the runs.
 
-The consensus is the runs' topics averaged after alignment (``combine="average"``, the default
-for LDA), or the most central run (``combine="central"``, the default for NMF). Alignment: every
-run's topics are matched one to one (Hungarian assignment, as
-:func:`vnparty.evaluation.match_topics`) to a reference by the cosine of their topic-word rows; the reference starts as the most central run and becomes the
+The consensus is the runs' topics averaged after alignment (``combine="average"``, the default),
+or the most central run (``combine="central"``). Alignment: every run's topics are matched one
+to one (Hungarian assignment, as :func:`vnparty.evaluation.match_topics`) to a reference by the
+cosine of their topic-word rows; the reference starts as the most central run and becomes the
 mean of the aligned topics, until no run's matching changes (a k-means over topics in which each
 run gives one topic to each cluster). The anchors are gensim's EnsembleLda, which clusters the
 topics of many runs, and consensus NMF (Greene, O'Callaghan and Cunningham 2014), which factorises
-the stacked topic-word rows of many runs; ``benchmarks/stability.py`` compares them (results in
-``benchmarks/RESULTS_topic_quality.md``). For LDA, averaging gave the most stable themes on the
-bundled paragraphs and on VNTC news; NMF runs that differ converge to a few distinct solutions,
-which averaging mixes, so for NMF the central run (one of those solutions) was more stable.
+the stacked topic-word rows of many runs; ``benchmarks/stability.py`` compares them and says why
+averaging was chosen.
 """
 
 from __future__ import annotations
@@ -47,7 +45,7 @@ def run_seeds(seed: int, n_runs: int) -> list[int]:
 
 
 def fit_ensemble(tokens, k: int, *, method: str = "lda", n_runs: int = 20, seed: int = 0,
-                 combine: str | None = None, n: int = 10, n_jobs: int = 1,
+                 combine: str = "average", n: int = 10, n_jobs: int = 1,
                  **fit_params) -> TopicModel:
     """Fit ``n_runs`` models and return their consensus, so that another seed gives the same
     themes.
@@ -56,7 +54,7 @@ def fit_ensemble(tokens, k: int, *, method: str = "lda", n_runs: int = 20, seed:
     ``k`` topics, ``fit_params`` (backend, min_df, passes, …: whatever that function takes) and
     its own seed from :func:`run_seeds` (no global random state). ``n_jobs`` > 1 fits the runs
     in that many processes; the result does not depend on it. See :func:`consensus` for
-    ``combine`` (None: "average" for LDA, "central" for NMF) and ``n``.
+    ``combine`` and ``n``.
 
     Returns a :class:`~vnparty.models.TopicModel` of the same kind and backend as the runs, with
     ``seed`` = ``seed``, ``params["ensemble"]`` (n_runs, the run seeds, combine, central_run, n)
@@ -64,13 +62,8 @@ def fit_ensemble(tokens, k: int, *, method: str = "lda", n_runs: int = 20, seed:
     mean over the runs of the Jaccard similarity of its top-``n`` words with those of the run's
     topic matched to it (one-to-one matching, Hungarian assignment on that Jaccard:
     :func:`vnparty.stability` of the model and the runs). 1.0 = the same top words in every run;
-    0.5 = about 7 of 10 top words in common on average; the unit of ``vnparty.stability``.
+    0.5 = on average about 7 of 10 top words in common; the unit of ``vnparty.stability`` across seeds.
     Every run is kept in memory until the consensus is made.
-
-    ``n_runs=20``: with tomotopy's LDA, the ensembles of seeds 0-4 share a mean matched top-10
-    Jaccard of 0.75 on the bundled paragraphs (k=6) and 0.79 on 1,000 VNTC news articles (k=10),
-    against 0.41 and 0.59 for single fits; gensim's LDA needs about 40 runs on the paragraphs
-    (0.71; 0.62 with 20). The time is ``n_runs`` fits (see ``n_jobs``).
 
     Examples
     --------
@@ -91,7 +84,6 @@ def fit_ensemble(tokens, k: int, *, method: str = "lda", n_runs: int = 20, seed:
     if isinstance(tokens, StreamedCorpus):
         raise TypeError("fit_ensemble takes token lists, not a StreamedCorpus (the consensus "
                         "infers document shares from the token lists)")
-    combine = ("average" if method == "lda" else "central") if combine is None else combine
     _check_options(combine, n)
     seeds = run_seeds(seed, n_runs)
     if isinstance(tokens, str) or not hasattr(tokens, "__iter__"):
