@@ -19,12 +19,12 @@ Measures: stability = ``vnparty.stability`` of the users' models (mean matched t
 seed 0's topics in seeds 1..), "all pairs" = the same averaged over every pair of seeds; on VNTC,
 NMI of each document's argmax topic with its category (mean over seeds). Whether a topic's
 ``topic_stability`` predicts how well that topic reappears in the other seeds' ensembles:
-Spearman correlation over all topics of all seeds, for the share of runs (threshold 0.5) and for
-the mean matched Jaccard to the runs.
+Spearman correlation over all topics of all seeds, for the share of runs in which the matched
+Jaccard is at least 0.5 and for the mean matched Jaccard to the runs (``topic_stability``).
 
     python benchmarks/stability.py --corpus bundled --method lda --runs 5 10 20 40
     python benchmarks/stability.py --corpus vntc --method lda --k 10 --runs 5 10 20 --json out.json
-    python benchmarks/stability.py --corpus bundled --method lda --runs 10 20 --param backend=tomotopy
+    python benchmarks/stability.py --corpus bundled --runs 10 20 --param backend=tomotopy
 
 A benchmark, not a test: minutes to an hour, and the VNTC corpus from ../shared/corpora.
 """
@@ -191,8 +191,9 @@ def main(argv=None) -> int:
 
     # the pool's ensembles are fit_ensemble's: check once
     n_runs = min(args.runs)
-    direct = vnparty.fit_ensemble(tokens, k, method=args.method, n_runs=n_runs, seed=0, **params)
-    pooled = consensus([m for m, _ in pool[0][:n_runs]], tokens)
+    direct = vnparty.fit_ensemble(tokens, k, method=args.method, n_runs=n_runs, seed=0,
+                                  combine="average", **params)
+    pooled = consensus([m for m, _ in pool[0][:n_runs]], tokens, combine="average")
     info["pool_equals_fit_ensemble"] = bool(
         direct.topic_word.tobytes() == pooled.topic_word.tobytes())
     print(report(info))

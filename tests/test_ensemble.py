@@ -194,3 +194,9 @@ def test_processes_do_not_change_the_result(tokens):
     a = fit_ensemble(tokens, 4, method="nmf", n_runs=3, seed=1)
     b = fit_ensemble(tokens, 4, method="nmf", n_runs=3, seed=1, n_jobs=2)
     assert same(a, b)
+
+
+def test_combine_defaults_to_average_for_both_methods(tokens):
+    for method in ("lda", "nmf"):
+        m = fit_ensemble(tokens, 3, method=method, n_runs=2)
+        assert m.params["ensemble"]["combine"] == "average"
