@@ -118,7 +118,7 @@ class TopicModel:
     versions : dict
         Versions of vnparty, its dependencies and Python at fit time.
     topic_stability : numpy.ndarray or None
-        (k,), how often each topic reappears across the runs of an ensemble (see
+        (k,), how much of each topic reappears across the runs of an ensemble, 0 to 1 (see
         :func:`vnparty.fit_ensemble`); None for a single fit.
     """
 
