@@ -11,6 +11,7 @@ from .estimators import LdaTopics, NmfTopics
 from .evaluation import (MEASURES, coherence, coherence_per_topic, perplexity, select_k, stability,
                          topic_diversity)
 from .models import TopicModel, fit_lda, fit_nmf
+from .ensemble import fit_ensemble
 from .lexicon import Lexicon, default_lexicon, document_references, is_number, parse_number
 from .names import person_names, place_names
 from .normalize import normalize_text, normalize_tone_marks
@@ -27,7 +28,7 @@ __all__ = [
     "normalize_text", "normalize_tone_marks", "segment", "segment_spans",
     "Lexicon", "default_lexicon", "document_references", "parse_number", "is_number",
     "person_names", "place_names",
-    "Stopwords", "Preprocessor", "preprocess", "StreamedCorpus", "TopicModel", "fit_lda", "fit_nmf",
+    "Stopwords", "Preprocessor", "preprocess", "StreamedCorpus", "TopicModel", "fit_lda", "fit_nmf", "fit_ensemble",
     "LdaTopics", "NmfTopics", "MEASURES", "coherence", "coherence_per_topic", "perplexity", "select_k", "stability",
     "topic_diversity", "topic_labels", "topic_table", "unit_frame", "representative_units",
     "prevalence", "article_shares", "align_models", "__version__",

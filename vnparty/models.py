@@ -162,6 +162,9 @@ class TopicModel:
     topic_names : list of str or None
         One name per topic where the fit gives them (:func:`vnparty.fit_seeded`: the codebook's
         themes, then "free 0", "free 1" …); None otherwise.
+    topic_stability : numpy.ndarray or None
+        (k,), how much of each topic reappears across the runs of an ensemble, 0 to 1 (see
+        :func:`vnparty.fit_ensemble`); None for a single fit.
     """
 
     kind: str
@@ -176,6 +179,7 @@ class TopicModel:
     idf: np.ndarray | None = None
     versions: dict = field(default_factory=_versions)
     topic_names: list[str] | None = None
+    topic_stability: np.ndarray | None = None
 
     @property
     def k(self) -> int:
@@ -211,10 +215,14 @@ class TopicModel:
 
     # -- tidy tables ---------------------------------------------------------------------------
     def topics_frame(self, n: int = 10) -> pd.DataFrame:
-        """One row per (topic, rank): topic, rank, word, weight."""
+        """One row per (topic, rank): topic, rank, word, weight; and the topic's stability when
+        the model has one (an ensemble's)."""
         rows = [(t, r, w, float(self.topic_word[t, self.vocabulary.index(w)]))
                 for t, words in enumerate(self.top_words(n)) for r, w in enumerate(words)]
-        return pd.DataFrame(rows, columns=["topic", "rank", "word", "weight"])
+        frame = pd.DataFrame(rows, columns=["topic", "rank", "word", "weight"])
+        if self.topic_stability is not None:
+            frame["stability"] = self.topic_stability[frame["topic"].to_numpy()]
+        return frame
 
     def shares_frame(self) -> pd.DataFrame:
         """One row per (document, topic): document (position in the training input), topic,
@@ -235,6 +243,8 @@ class TopicModel:
                   "doc_index": self.doc_index, "weights": self.weights}
         if self.idf is not None:
             arrays["idf"] = self.idf
+        if self.topic_stability is not None:
+            arrays["topic_stability"] = self.topic_stability
         buffer = io.BytesIO()
         np.savez(buffer, **arrays)
         data = buffer.getvalue()
@@ -288,7 +298,8 @@ class TopicModel:
                    topic_word=values["topic_word"], doc_topic=values["doc_topic"],
                    doc_index=values["doc_index"], weights=values["weights"],
                    params=meta["params"], seed=meta["seed"], idf=values.get("idf"),
-                   versions=meta["versions"], topic_names=meta.get("topic_names"))
+                   versions=meta["versions"], topic_names=meta.get("topic_names"),
+                   topic_stability=values.get("topic_stability"))
 
     def __repr__(self) -> str:
         return (f"TopicModel(kind={self.kind!r}, backend={self.backend!r}, k={self.k}, "
@@ -362,8 +373,9 @@ def _read_arrays(file: Path, data: bytes, meta: dict) -> dict[str, np.ndarray]:
     k = values["weights"].shape[0] if values["weights"].ndim == 2 else -1
     n = len(values["doc_index"]) if values["doc_index"].ndim == 1 else -1
     shapes = {"topic_word": (k, len(meta["vocabulary"])), "weights": (k, len(meta["vocabulary"])),
-              "doc_topic": (n, k), "doc_index": (n,), "idf": (len(meta["vocabulary"]),)}
-    for name in names:
+              "doc_topic": (n, k), "doc_index": (n,), "idf": (len(meta["vocabulary"]),),
+              "topic_stability": (k,)}
+    for name in names + (["topic_stability"] if "topic_stability" in values else []):
         kind = np.integer if name == "doc_index" else np.floating
         if values[name].shape != shapes[name] or not np.issubdtype(values[name].dtype, kind):
             raise DamagedFileError(f"{file}: array {name!r} has shape {values[name].shape} and "
