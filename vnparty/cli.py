@@ -19,7 +19,7 @@ __all__ = ["main", "build_parser", "describe"]
 # names in error messages ("k=1", "text_column=...") and the flags that set them
 _FLAGS = {"k": "--k", "ks": "--ks", "seed": "--seed", "seeds": "--seeds", "unit": "--unit",
           "models": "--models", "text_column": "--text-column", "n_jobs": "--jobs",
-          "cache": "--cache"}
+          "cache": "--cache", "n_runs": "--runs"}
 _NAMED = re.compile(r"(?<![\w-])(" + "|".join(_FLAGS) + r")=")
 
 
@@ -54,7 +54,7 @@ def _settings(args):
     from .reproduce import Settings
 
     return Settings(k=args.k, unit=args.unit, models=tuple(args.models), seed=args.seed,
-                    ks=tuple(args.ks), seeds=tuple(args.seeds))
+                    ks=tuple(args.ks), seeds=tuple(args.seeds), n_runs=args.runs)
 
 
 def _reproduce(args) -> int:
@@ -172,6 +172,9 @@ def build_parser() -> argparse.ArgumentParser:
                      help="k values compared in select_k (default 4..8)")
     rep.add_argument("--seeds", type=_positive, nargs="+", default=[0, 1, 2, 3, 4],
                      help="seeds for select_k and stability (default 0..4)")
+    rep.add_argument("--runs", type=int, default=20,
+                     help="runs behind each model shown: their consensus gives the same themes "
+                          "from any seed (default 20; 1 for a single fit)")
     rep.set_defaults(run=_reproduce)
 
     def corpus_arguments(sub):

@@ -8,6 +8,7 @@ passes through :func:`_plain`, so it shows as given ("$5 đến $10" is not read
 from __future__ import annotations
 
 import io
+import textwrap
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
@@ -122,9 +123,11 @@ def plot_heatmap(matrix, row_labels: Sequence[str], column_labels: Sequence[str]
         return fig
 
 
-def plot_select_k(frame: pd.DataFrame, recommended: dict[str, int] | None = None) -> Figure:
+def plot_select_k(frame: pd.DataFrame, recommended: dict[str, int] | None = None, *,
+                  shown: int | None = None, note: str = "") -> Figure:
     """Each measure of :func:`vnparty.select_k` against k: mean over seeds with the range as
-    a band, one line per method; the recommended k marked."""
+    a band, one line per method; the recommended k marked (dotted, in the method's colour),
+    the k shown elsewhere marked (solid grey) when given, and ``note`` written below."""
     measures = list(dict.fromkeys(frame["measure"]))
     with _style():
         fig = _figure(3.2 * len(measures), 2.8)
@@ -139,11 +142,16 @@ def plot_select_k(frame: pd.DataFrame, recommended: dict[str, int] | None = None
                 ax.fill_between(stats.index, stats["min"], stats["max"], color=f"C{i}", alpha=0.2)
                 if recommended and method in recommended:
                     ax.axvline(recommended[method], color=f"C{i}", linestyle=":", linewidth=1)
+            if shown is not None:
+                ax.axvline(shown, color="0.5", linewidth=0.8, zorder=0)
             ax.set_title(_plain(measure), loc="left")
             ax.set_xlabel("k (topics)")
             ax.xaxis.get_major_locator().set_params(integer=True)
         # handles and labels given, so that a label starting with "_" is not dropped
         axes[0].legend(list(handles.values()), list(handles), frameon=False)
+        if note:
+            fig.supxlabel(_plain(textwrap.fill(note, 45 * len(measures))), x=0.01, ha="left",
+                          fontsize="small")
         return fig
 
 

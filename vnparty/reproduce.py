@@ -33,6 +33,7 @@ from .explorer import explorer_html
 from .io import csv_text
 from .lexicon import default_lexicon, document_references
 from .names import person_names, place_names
+from .ensemble import fit_ensemble
 from .models import TopicModel, auto_min_df, fit_lda, fit_nmf
 from .outputs import (MANIFEST, STEM, Layout, OutputFolder, OutputFolderError, listing,
                       read_manifest)
@@ -60,6 +61,7 @@ class Settings:
     seed: int = 0
     ks: tuple[int, ...] = (4, 5, 6, 7, 8)
     seeds: tuple[int, ...] = (0, 1, 2, 3, 4)
+    n_runs: int = 20
     top_n: int = 10
     measures: tuple[str, ...] = field(default=("c_v", "c_npmi", "u_mass", "diversity"))
     formats: tuple[str, ...] = plotting.FORMATS
@@ -74,6 +76,8 @@ class Settings:
         _whole("k", self.k, 2, "a model needs at least 2 topics")
         _whole("seed", self.seed, 0, "seeds are whole numbers from 0 to 2**32 - 1", 2**32 - 1)
         _whole("top_n", self.top_n, 1, "give how many top words make a topic (at least 1)")
+        _whole("n_runs", self.n_runs, 1, "give how many runs make each model (1: a single fit; "
+               "2 or more: an ensemble, see vnparty.fit_ensemble)")
         if self.unit not in _UNITS:
             raise ValueError(f"unit={self.unit!r}: use one of {', '.join(_UNITS)}")
         if not self.models or set(self.models) - set(_FIT) or len(set(self.models)) < len(self.models):
@@ -222,12 +226,27 @@ def reproduce(out: str | Path, settings: Settings | None = None, *, force: bool 
     return manifest
 
 
+def _why(recommended: int, shown: int) -> str:
+    if recommended == shown:
+        return "the recommended k"
+    return (f"k = {shown} is set (reproduce --k); select_k recommends {recommended}: one k for "
+            "every model keeps them comparable topic by topic (tables/alignment_lda_nmf.csv)")
+
+
+def _shown(method, tokens, k, seed, settings) -> TopicModel:
+    """The model shown: the consensus of ``settings.n_runs`` runs (the same themes from any
+    seed; see :func:`vnparty.fit_ensemble`), or a single fit when ``n_runs`` is 1."""
+    if settings.n_runs == 1:
+        return _FIT[method](tokens, k, seed=seed)
+    return fit_ensemble(tokens, k, method=method, n_runs=settings.n_runs, seed=seed)
+
+
 def _fit_models(write, tokens, settings, n_jobs) -> dict[str, TopicModel]:
     """Fit each model, score it, choose k and measure stability; write those tables."""
     models: dict[str, TopicModel] = {}
     scores, selection, recommended = [], [], {}
     for method in settings.models:
-        models[method] = model = _FIT[method](tokens, settings.k, seed=settings.seed)
+        models[method] = model = _shown(method, tokens, settings.k, settings.seed, settings)
         for measure in settings.measures:
             values = np.atleast_1d(MEASURES[measure](model, tokens, settings.top_n))
             scores += [(method, measure, t if len(values) > 1 else "all", float(v))
@@ -238,15 +257,20 @@ def _fit_models(write, tokens, settings, n_jobs) -> dict[str, TopicModel]:
                                     measures=("c_v", "c_npmi", "diversity"), n=settings.top_n)
         selection.append(chosen)
         recommended[method] = (best, "; ".join(str(w.message) for w in caught))
-        runs = [_FIT[method](tokens, settings.k, seed=s) for s in settings.seeds]
+        runs = [_shown(method, tokens, settings.k, s, settings) for s in settings.seeds]
         write.csv(f"stability_{method}", stability(runs, settings.top_n))
     selection_frame = pd.concat(selection, ignore_index=True)
     write.csv("select_k", selection_frame)
-    write.csv("recommended_k", pd.DataFrame(
-        [(m, k, note) for m, (k, note) in sorted(recommended.items())],
-        columns=["method", "recommended_k", "note"]))
+    rule = ("among the k whose stability across seeds is at least 0.5, the highest mean c_v; "
+            "ties to the smaller k")
+    shown = [(m, k, settings.k, _why(k, settings.k), rule, note)
+             for m, (k, note) in sorted(recommended.items())]
+    write.csv("recommended_k", pd.DataFrame(shown, columns=[
+        "method", "recommended_k", "shown_k", "why", "rule", "note"]))
     write.figure("select_k", plotting.plot_select_k(
-        selection_frame, {m: k for m, (k, _) in recommended.items()}))
+        selection_frame, {m: k for m, (k, _) in recommended.items()}, shown=settings.k,
+        note=f"Dotted: the recommended k ({rule}). Grey: the k shown in the other figures and "
+             "tables (" + "; ".join(f"{m.upper()}: {why}" for m, _, _, why, _, _ in shown) + ")."))
     write.csv("scores", pd.DataFrame(scores, columns=["model", "measure", "topic", "value"]))
     return models
 
