@@ -203,3 +203,17 @@ def test_kl_nmf_fits_the_kl_loss_and_is_deterministic(tokens):
 def test_kl_with_a_solver_that_cannot_fit_it_is_refused(tokens):
     with pytest.raises(ValueError, match="cd"):
         fit_nmf(tokens, 4, beta_loss="kullback-leibler", solver="cd")
+
+
+ISA = "import vnparty; m = vnparty.fit_lda([['a', 'b'], ['c', 'd']] * 5, 2, iterations=5); " \
+      "print(m.versions['tomotopy_isa'])"
+
+
+def test_the_portable_build_unless_the_user_names_one():
+    env = {k: v for k, v in os.environ.items() if k != "TOMOTOPY_ISA"}
+    run = [sys.executable, "-c", ISA]
+    assert subprocess.run(run, check=True, capture_output=True, text=True,
+                          env=env).stdout.strip() == "sse2"
+    named = subprocess.run(run, check=True, capture_output=True, text=True,
+                           env={**env, "TOMOTOPY_ISA": "avx2"}).stdout.strip()
+    assert named == "avx2"
