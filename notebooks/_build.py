@@ -37,7 +37,8 @@ pd.set_option("display.precision", 3)'''
 LOAD = '''\
 articles = vnparty.load_articles()
 units = vnparty.split_units(articles, unit="paragraph")
-tokens = vnparty.preprocess([u.text for u in units], progress=False)
+tokens = vnparty.preprocess([u.text for u in units], groups=[u.article_id for u in units],
+                            progress=False)
 print(f"{len(articles)} articles, {len(units)} paragraphs, {sum(map(len, tokens))} features")'''
 
 
@@ -92,7 +93,8 @@ words (the syllables of one word are joined by `_`: `cấp_ủy`, `tự_diễn_b
 and drops punctuation, numbers and stopwords. Notebook 02 opens each of these steps.
 '''), code('''
 units = vnparty.split_units(articles, unit="paragraph")
-tokens = vnparty.preprocess([u.text for u in units], progress=False)
+tokens = vnparty.preprocess([u.text for u in units], groups=[u.article_id for u in units],
+                            progress=False)
 print(len(units), "paragraphs,", sum(map(len, tokens)), "features in all")
 print()
 print(units[0].text)
@@ -909,7 +911,8 @@ From here on nothing differs from the bundled corpus. With `prevalence` by `prov
 metadata of the CSV comes into play.
 '''), code('''
 units = vnparty.split_units(from_csv, unit="paragraph")
-tokens = vnparty.preprocess([u.text for u in units], progress=False)
+tokens = vnparty.preprocess([u.text for u in units], groups=[u.article_id for u in units],
+                            progress=False)
 model = vnparty.fit_nmf(tokens, k=4, seed=0)
 print(model)
 vnparty.topic_table(model, n=8)[["topic", "top_words", "share"]]
