@@ -24,6 +24,15 @@ def test_labels_carry_glosses(corpus):
     assert plain[0] == " · ".join(m.top_words(3)[0])
     table = topic_table(m, 5)
     np.testing.assert_allclose(table["share"].sum(), 1)
+    assert "name" not in table and "stability" not in table
+
+
+def test_the_topic_table_carries_names_and_stability(corpus):
+    _, _, tokens, _ = corpus
+    ensemble = vnparty.fit_ensemble(tokens, 4, method="nmf", n_runs=3)
+    assert topic_table(ensemble)["stability"].tolist() == ensemble.topic_stability.tolist()
+    seeded = vnparty.fit_seeded(tokens, k_free=1, iterations=50)
+    assert topic_table(seeded)["name"].tolist() == seeded.topic_names
 
 
 def test_representative_units_have_the_highest_shares(corpus):

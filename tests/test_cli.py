@@ -161,3 +161,13 @@ def test_segment_reads_crlf_and_splits_at_newlines_only():
     run = run_cli("segment", stdin="nghị quyết\u2028Đảng\r\nchi bộ\n".encode())
     assert run.returncode == 0
     assert run.stdout.decode() == "nghị_quyết Đảng\nchi_bộ\n"
+
+
+def test_topics_with_runs_writes_the_consensus_and_its_stability(corpus, tmp_path):
+    assert topics(corpus, tmp_path / "a", "--runs", "3", "--model", "nmf") == 0
+    assert topics(corpus, tmp_path / "b", "--runs", "3", "--model", "nmf", "--seed", "9") == 0
+    table = pd.read_csv(tmp_path / "a" / "topics.csv")
+    assert table["stability"].between(0, 1).all()
+    assert table["top_words"].tolist() == pd.read_csv(tmp_path / "b" / "topics.csv")["top_words"].tolist()
+    model = vnparty.TopicModel.load(tmp_path / "a" / "model")
+    assert model.topic_stability.tolist() == table["stability"].tolist()

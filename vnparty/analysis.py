@@ -34,16 +34,22 @@ def topic_labels(model: TopicModel, n: int = 3, *, lexicon: Lexicon | None = Non
 
 def topic_table(model: TopicModel, n: int = 10, *, lexicon: Lexicon | None = None) -> pd.DataFrame:
     """One row per topic: topic, top words, their glosses, and the topic's share of the
-    corpus (mean document share)."""
+    corpus (mean document share); its name and stability where the model has them
+    (:func:`vnparty.fit_seeded`, :func:`vnparty.fit_ensemble`)."""
     lexicon = default_lexicon() if lexicon is None else lexicon
     top = model.top_words(n)
-    return pd.DataFrame({
+    table = pd.DataFrame({
         "topic": np.arange(model.k),
         "top_words": [" ".join(words) for words in top],
         "glosses": ["; ".join(f"{w}: {lexicon.gloss(w)}" for w in words if lexicon.gloss(w))
                     for words in top],
         "share": model.doc_topic.mean(axis=0),
     })
+    if model.topic_names is not None:
+        table.insert(1, "name", model.topic_names)
+    if model.topic_stability is not None:
+        table["stability"] = model.topic_stability
+    return table
 
 
 def unit_frame(units: Sequence[Unit], articles: Sequence[Article] | None = None,

@@ -93,14 +93,17 @@ def _topics(args) -> int:
     from . import __version__
     from .analysis import representative_units, topic_table, unit_frame
     from .io import csv_text
+    from .ensemble import fit_ensemble
     from .models import fit_lda, fit_nmf
     from .outputs import STEM, Layout, OutputFolder
 
     layout = Layout("topics", (r"(topics|representative|doc_topic)\.csv", rf"model/{STEM}"))
     folder = OutputFolder(args.out, layout, force=args.force)  # refused before the work
     units, tokens = _read_tokens(args)
-    fit = fit_lda if args.model == "lda" else fit_nmf
-    model = fit(tokens, args.k, seed=args.seed)
+    if args.runs > 1:  # the consensus of several runs: the same themes from any seed
+        model = fit_ensemble(tokens, args.k, method=args.model, n_runs=args.runs, seed=args.seed)
+    else:
+        model = (fit_lda if args.model == "lda" else fit_nmf)(tokens, args.k, seed=args.seed)
     frame = unit_frame(units, None, tokens)
     tables = {"topics.csv": topic_table(model, 15),
               "representative.csv": representative_units(model, frame, n=3),
@@ -193,6 +196,9 @@ def build_parser() -> argparse.ArgumentParser:
     corpus_arguments(top)
     top.add_argument("--k", type=int, required=True, help="number of topics")
     top.add_argument("--seed", type=_positive, default=0)
+    top.add_argument("--runs", type=int, default=1,
+                     help="fit the model this many times and keep their consensus, whose topics "
+                          "do not depend on the seed (20 is a good choice; default 1: one fit)")
     top.add_argument("--out", required=True, help="output folder")
     top.add_argument("--force", action="store_true",
                      help="write into a folder that holds other files (they are never deleted "

@@ -330,6 +330,8 @@ def _model_outputs(write, method, model, frame, glosses, titles, settings):
     examples = representative_units(model, frame, n=3, min_tokens=10)  # no photo captions
     write.csv(f"representative_{method}", examples)
     name = method.upper()
+    if model.topic_stability is not None:  # how much of each topic reappears across the runs
+        labels = [f"{label} (stability {s:.2f})" for label, s in zip(labels, model.topic_stability)]
     titles_short = [f"{name} {t}: {label}" for t, label in enumerate(labels)]
     write.figure(f"top_words_{method}", plotting.plot_top_words(top, weights, titles_short, glosses))
     write.figure(f"wordclouds_{method}", plotting.plot_wordclouds(top, weights, titles=titles_short))
