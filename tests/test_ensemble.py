@@ -1,13 +1,11 @@
-import os
-import subprocess
-import sys
-
 import numpy as np
 import pytest
 
 import vnparty
 from vnparty import StreamedCorpus, TopicModel, fit_ensemble, fit_lda, fit_nmf
 from vnparty.ensemble import consensus, run_seeds
+
+from processes import outputs_of_two_processes
 
 
 @pytest.fixture(scope="module")
@@ -46,9 +44,7 @@ for method in ("lda", "nmf"):
 
 @pytest.mark.slow
 def test_deterministic_across_processes():
-    runs = [subprocess.run([sys.executable, "-c", DIGEST], check=True, capture_output=True,
-                           text=True, env={**os.environ, "PYTHONHASHSEED": str(seed)}).stdout
-            for seed in (1, 2)]
+    runs = outputs_of_two_processes(DIGEST)
     assert runs[0] == runs[1] and len(runs[0].split()) == 2
 
 

@@ -14,6 +14,8 @@ from vnparty import StreamedCorpus, TopicModel, fit_lda, fit_nmf
 from vnparty.features import document_term_matrix
 from vnparty.models import _tfidf, lda_doc_topic
 
+from processes import outputs_of_two_processes
+
 
 @pytest.fixture(scope="module")
 def tokens():
@@ -100,9 +102,7 @@ print(hashlib.sha256(m.topic_word.tobytes() + m.doc_topic.tobytes()).hexdigest()
 
 @pytest.mark.slow
 def test_deterministic_across_processes():
-    runs = [subprocess.run([sys.executable, "-c", DIGEST], check=True, capture_output=True,
-                           text=True, env={**os.environ, "PYTHONHASHSEED": str(seed)}).stdout
-            for seed in (1, 2)]
+    runs = outputs_of_two_processes(DIGEST)
     assert runs[0] == runs[1] and len(runs[0].splitlines()) == 2
 
 

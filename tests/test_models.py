@@ -1,7 +1,5 @@
 import json
 import os
-import subprocess
-import sys
 
 import numpy as np
 import pytest
@@ -12,6 +10,8 @@ import vnparty
 from vnparty import LdaTopics, NmfTopics, Preprocessor, TopicModel, fit_lda, fit_nmf
 from vnparty.checksums import CHECKSUMS, DamagedFileError, checksums_text, file_sha256
 from vnparty.models import FORMAT_VERSION, ParameterError
+
+from processes import outputs_of_two_processes
 
 
 @pytest.fixture(scope="module")
@@ -79,9 +79,7 @@ for m in (vnparty.fit_lda(tokens, 5, seed=7, backend="gensim"),
 
 @pytest.mark.slow
 def test_deterministic_across_processes():
-    runs = [subprocess.run([sys.executable, "-c", DIGEST], check=True, capture_output=True,
-                           text=True, env={**os.environ, "PYTHONHASHSEED": str(seed)}).stdout
-            for seed in (1, 2)]
+    runs = outputs_of_two_processes(DIGEST)
     assert runs[0] == runs[1] and len(runs[0].split()) == 3
 
 

@@ -2,9 +2,6 @@
 
 import hashlib
 import json
-import os
-import subprocess
-import sys
 import unicodedata
 import warnings
 
@@ -14,6 +11,8 @@ import pytest
 import vnparty
 from vnparty import Theme, TopicModel, codebook_audit, default_codebook, fit_seeded, read_codebook
 from vnparty.checksums import DamagedFileError, checksums_text
+
+from processes import outputs_of_two_processes
 
 THEMES = ["chính trị", "tư tưởng", "đạo đức", "tổ chức", "cán bộ", "kiểm tra, giám sát",
           "dân vận", "phòng, chống tham nhũng"]
@@ -174,9 +173,7 @@ print(hashlib.sha256(m.topic_word.tobytes() + m.doc_topic.tobytes()).hexdigest()
 
 @pytest.mark.slow
 def test_deterministic_across_processes():
-    runs = [subprocess.run([sys.executable, "-c", DIGEST], check=True, capture_output=True,
-                           text=True, env={**os.environ, "PYTHONHASHSEED": str(seed)}).stdout
-            for seed in (1, 2)]
+    runs = outputs_of_two_processes(DIGEST)
     assert runs[0] == runs[1] and "'free 1'" in runs[0]
 
 
