@@ -105,8 +105,11 @@ Notice what survives in the features of this first paragraph: multi-syllable ter
 `tổ_chức_đảng` (Party organisation), `đảng_bộ` (here the district's Party organisation) and
 `kinh_tế_-_xã_hội` (socio-economic) stay whole, while function words (*các*, *của*, *và*), the
 boilerplate of this press (*công tác*, "work on …"; *huyện*, district) and *xây dựng* (to build:
-it is in most paragraphs of articles about Party-*building*) are gone. The place name `đầm_hà`
-stays: names of places and people are features too, and can pull a topic towards one article.
+it is in most paragraphs of articles about Party-*building*) are gone. So is the district's name,
+*Đầm Hà*: `groups` tells `preprocess` which article each paragraph comes from, and words found in
+only one article (its places, its people) are removed, because they would pull a topic towards
+that article rather than a theme. People's names are always removed. Notebook 02 shows these
+layers.
 
 ## Six topics with NMF
 
@@ -120,9 +123,9 @@ for topic, label in enumerate(vnparty.topic_labels(model, n=3)):
     print(topic, label)
 '''), md('''
 `topic_labels` writes the three best words of each topic with the English gloss of vnparty's
-Party-domain lexicon; words the lexicon does not know (*bồi_dưỡng*, to train; *biểu_hiện*,
-signs/manifestations; *phát_triển*, to develop) carry no gloss. `topic_table` gives more words
-and each topic's share of the corpus (its mean share over the paragraphs).
+Party-domain lexicon; words the lexicon does not know (*đổi_mới*, to renew; *dự*, to attend;
+*biểu_hiện*, signs/manifestations; *bồi_dưỡng*, to train) carry no gloss. `topic_table` gives
+more words and each topic's share of the corpus (its mean share over the paragraphs).
 '''), code('''
 vnparty.topic_table(model, n=8)[["topic", "top_words", "share"]]
 '''), code('''
@@ -151,23 +154,24 @@ for row in best.itertuples():
 
 | topic | theme | what gives it away |
 |---|---|---|
-| 0 | **Inspection and discipline** | *kiểm tra, giám sát, kỷ luật* (inspection, supervision, discipline), *đấu tranh* (struggle) and *tham nhũng* (corruption); its paragraphs report inspections and the fight against degradation and corruption |
-| 1 | **Recruiting and training members, and village heads** | *bồi dưỡng* (training), *kết nạp* (admitting new members), *tạo nguồn* (building a recruitment pool), *trưởng thôn* (village head) and *bí thư chi bộ* (Party cell secretary) |
-| 2 | **Strengthening Party organisations: leadership and fighting strength** | *năng lực lãnh đạo, sức chiến đấu* (leadership capacity, fighting strength) of *tổ chức đảng* and *đảng bộ*, together with *phát triển kinh tế - xã hội* (socio-economic development) |
+| 0 | **Inspection and discipline** | *kiểm tra, giám sát, kỷ luật* (inspection, supervision, discipline), *đấu tranh* (struggle) and *tham nhũng* (corruption); its paragraphs report inspections and the fight against corruption |
+| 1 | **Party cell meetings** | *sinh hoạt chi bộ* (Party cell meeting), committee members assigned (*phân công*) to attend (*dự*) them and pass on *thông tin* (information) from above, *thôn* (hamlet) |
+| 2 | **Strengthening Party organisations for development** | *phát triển* (development), *giải pháp* (solutions), *quyết liệt* (resolute), *kinh tế - xã hội* (socio-economic), the *sức chiến đấu* (fighting strength) of *tổ chức đảng* and *đảng bộ*; its best paragraphs open and close the Đầm Hà article |
 | 3 | **Political and ideological education against "self-evolution" and "self-transformation"** | *tư tưởng, đạo đức, lối sống* (ideology, ethics, lifestyle), *suy thoái* (degradation), *tự diễn biến, tự chuyển hóa*, the example of *Hồ Chí Minh* |
-| 4 | **Lộc Hà's review of the Party Statutes** | *Lộc Hà*, *thi hành Điều lệ Đảng* (implementing the Party Statutes), a conference with the provincial *Ban Tuyên giáo* (propaganda and education commission) |
-| 5 | **Party cell meetings** | *sinh hoạt chi bộ* (Party cell meeting), committee members assigned (*phân công*) to attend (*dự*) them and pass on *thông tin* (information) from above |
+| 4 | **The "four-good" emulation** | *chi bộ bốn tốt, đảng bộ cơ sở bốn tốt* ("four-good" Party cell and grassroots Party organisation, emulation titles), *thi đua* (emulation), *phong trào* (movement) |
+| 5 | **Training and recruiting members, and village heads** | *bồi dưỡng* (training), *nghiệp vụ* (professional skills), *đội ngũ* (the body of cadres), *kết nạp* (admitting new members), *trưởng thôn* (village head) |
 
-Two things to notice. Topic 4 is one event rather than a theme: it comes almost entirely from
-the Lộc Hà article (notebook 05 shows its share by article), which a corpus of five articles
-cannot avoid. And without `min_tokens`, topic 5's best paragraph would be a photo caption of
-seven features, *Thôn Văn Bắc, xã Đông Văn - thôn nông thôn mới kiểu mẫu ở huyện Đông Sơn*
-("Văn Bắc hamlet, Đông Văn commune, a model new-style rural hamlet of Đông Sơn district"), with
-a share of 1.00 and nothing in it about Party cell meetings.
+Two things to notice. Topic 4 is small (a share of 0.06) and comes mostly from one article,
+Châu Thành's (003), whose emulation pledge names the two "four-good" titles; they are terms of
+vnparty's lexicon, which the one-article rule keeps. Its second-best paragraph has a share of
+only 0.27, and notebook 04 shows that the topic disappears without that article. And without `min_tokens`, topic 1's best paragraph would be a
+photo caption of three features, *Thôn Văn Bắc, xã Đông Văn - thôn nông thôn mới kiểu mẫu ở
+huyện Đông Sơn* ("Văn Bắc hamlet, Đông Văn commune, a model new-style rural hamlet of Đông Sơn
+district"), with a share of 1.00 and nothing in it about Party cell meetings.
 
 Next: notebook 02 opens the preprocessing, 03 compares LDA with NMF, 04 asks why k = 6,
-05 follows the themes across articles, provinces and years, and 06 runs the same analysis on a
-corpus of your own.
+05 follows the themes across articles, provinces and years, 06 runs the same analysis on a
+corpus of your own, and 07 starts from a codebook of named themes instead.
 ''')]
 
 # --------------------------------------------------------------------------------------------
@@ -311,7 +315,12 @@ Stopwords are removed in layers, and each layer can be audited:
 * **domain**: boilerplate of Party-building news (*công tác*, "work on"; *thực hiện*, carry out;
   *huyện*, district), and numbers spelled out in words (*hai, ba, …*, two, three, …);
 * **corpus**: words found in more than half of a corpus's documents, learned by
-  `Preprocessor.fit` (never a lexicon term).
+  `Preprocessor.fit` (never a lexicon term);
+* **name**: people's names (*Hà Văn Hùng*), which vnparty finds before lower-casing and keeps as
+  one token in capitals (`Hà_Văn_Hùng`), so that this layer can remove them; *Hồ Chí Minh* is
+  kept;
+* **articles**: when `fit` is told which article each paragraph comes from (`groups`), the words
+  found in only one article (never a lexicon term): a district's name, a person's given name.
 '''), code('''
 stopwords = vnparty.Stopwords()
 print(stopwords)
@@ -322,7 +331,8 @@ for word in ["của", "huyện", "cấp", "cấp_ủy", "xây_dựng"]:
 `Stopwords.report` counts what each layer removes from them. On the 46 paragraphs of the bundled
 articles:
 '''), code('''
-texts = [u.text for u in vnparty.split_units(articles)]
+paragraphs = vnparty.split_units(articles)
+texts = [u.text for u in paragraphs]
 candidates = [vnparty.Preprocessor().candidates(t) for t in texts]
 report = stopwords.report(candidates)
 print(sum(map(len, candidates)), "candidate words,", report["count"].sum(), "removed")
@@ -333,12 +343,19 @@ report.groupby("layer").head(6).sort_values(["layer", "count"], ascending=[True,
 Notice that the generic layer removes function words (*các, của, và, trong, đã*), while the
 domain layer removes words that are content words elsewhere but boilerplate here: nearly every
 paragraph does *công tác* (work) and *thực hiện* (carries out) something in a *huyện*
-(district).
-
-A `Preprocessor` fitted on at least 20 documents (`min_documents`) learns the corpus layer,
-`stopwords_`: the words in more than half (`max_df=0.5`) of the documents.
+(district). The name layer removes people's names, such as the provincial propaganda chief
+*Hà Văn Hùng* and the district Party secretary *Lê Phước Dũng*. `person_names` and
+`place_names` list the people and places one text names (here Lộc Hà's article):
 '''), code('''
-fitted = vnparty.Preprocessor(progress=False).fit(texts)
+loc_ha = articles[4]
+print(vnparty.person_names(loc_ha.text))
+print(vnparty.place_names(loc_ha.text))
+'''), md('''
+A `Preprocessor` fitted on at least 20 documents (`min_documents`) learns the corpus layer,
+`stopwords_`: the words in more than half (`max_df=0.5`) of the documents. Given `groups`, the
+article of each paragraph, it also learns the articles layer.
+'''), code('''
+fitted = vnparty.Preprocessor(progress=False).fit(texts, groups=[u.article_id for u in paragraphs])
 print(fitted.stopwords_)
 print(sorted(fitted.stopwords_.corpus))
 print({w: fitted.stopwords_.layer(w) for w in sorted(fitted.stopwords_.corpus)})
@@ -348,6 +365,19 @@ layer that removes a word. The corpus layer adds one word of its own here, *xây
 in articles about *xây dựng Đảng* it is everywhere, and tells topics apart no better than *và*.
 With fewer than 20 documents the corpus layer stays empty, because document frequency means
 little on a handful of texts.
+
+The articles layer is large on five articles: every word that only one of them uses. Among the
+most frequent are the districts' own names:
+'''), code('''
+single = fitted.stopwords_.report(candidates).query("layer == 'articles'")
+print(len(single), "words,", single["count"].sum(), "removed")
+single.head(8)
+'''), md('''
+*Lộc Hà* and *Đầm Hà* occur in six paragraphs each, all of one article: kept, they would make a
+topic of that article. The layer also takes words a theme could use, such as *tham_mưu* (to
+advise) and *thi_hành* (to implement), because only one of these five articles uses them; in a
+larger corpus more articles share such words, and the layer keeps them.
+`Preprocessor(min_articles=...)` sets the rule (2 by default: a word must be in two articles).
 
 ## The pitfall: generic lists delete meaning
 
@@ -395,7 +425,7 @@ keeps the terms whole and out of the corpus layer, so a topic can be read off it
 
 `vnparty.preprocess(texts)` runs all of this with the defaults. Every step is an argument of
 `vnparty.Preprocessor` (`tone_style`, `lexicon`, `segmenter`, `stopwords`, `max_df`, …), so
-you can change one step without touching the others.
+you can change one step without touching the others (`min_articles` for the articles layer).
 ''')]
 
 # --------------------------------------------------------------------------------------------
@@ -405,8 +435,9 @@ NB03 = [md('''
 Two families of topic models are common:
 
 * **LDA** (latent Dirichlet allocation) is a probabilistic model of word *counts*: each
-  paragraph is a mixture of topics, each topic a distribution over words. vnparty fits it with
-  gensim by default.
+  paragraph is a mixture of topics, each topic a distribution over words. vnparty fits it by
+  collapsed Gibbs sampling with tomotopy by default (`backend="gensim"` and `"sklearn"` are
+  there too).
 * **NMF** (non-negative matrix factorisation) factorises the *TF-IDF* matrix, in which words that
   occur in many paragraphs weigh less. vnparty fits it with scikit-learn.
 
@@ -423,11 +454,13 @@ print(nmf)
 pd.DataFrame({"LDA": [" ".join(w) for w in lda.top_words(7)],
               "NMF": [" ".join(w) for w in nmf.top_words(7)]})
 '''), md('''
-Notice that *đảng_viên* (Party member), *đảng* (the Party) and *cán_bộ* (cadre) are each among
-the top words of three LDA topics, and *đảng_bộ* (Party organisation) and *huyện_ủy* (district
-Party committee) of two: LDA weighs words by how often they occur, and these occur everywhere.
-NMF works on TF-IDF, which weighs such words down, so its topics lead with rarer, more specific
-words (*kiểm_tra*, inspection; *trưởng_thôn*, village head; *điều_lệ_đảng*, the Party Statutes).
+Four rows tell the same story in both columns: inspection (*kiểm_tra, giám_sát*), Party cell
+meetings (*sinh_hoạt_chi_bộ*), training and recruiting with village heads (*bồi_dưỡng*,
+*trưởng_thôn*) and ideology and ethics (*đạo_đức, tư_tưởng*). Notice LDA's topic 0: *cán_bộ*
+(cadre), *nâng_cao* (raise), *đảng_viên* (Party member), *đảng_bộ*, words found in every article.
+LDA weighs words by how often they occur, and gathers such words in a topic of their own, while
+NMF works on TF-IDF, which weighs them down. NMF, in turn, has a small topic that LDA lacks, the
+"four-good" emulation of Châu Thành (topic 4, notebook 01).
 
 ## Which topic matches which
 
@@ -443,31 +476,32 @@ alignment.round(2)
 pd.DataFrame(alignment.attrs["similarity"]).round(2).rename_axis(index="LDA", columns="NMF")
 '''), md('''
 Read the matrix row by row: a row with one clear maximum is an LDA topic that NMF also finds; a
-row with several middling values is an LDA topic that mixes what NMF keeps apart. Here the
-matched pairs have a similarity between 0.51 and 0.85, and only one pair passes 0.8: the two
-models cut the corpus into six pieces in different places. LDA 1 and LDA 2 have no clear
-maximum (0.62 and 0.59; 0.54 and 0.51), and LDA 5 is closer to NMF 1 (0.68) than to NMF 5
-(0.64), the partner the assignment gives it because every topic must get one partner. Read the
-columns too: NMF's topic 4 (Lộc Hà's review of the Party Statutes) has one clear partner, LDA 0
-(0.70; no other LDA topic above 0.35). Do its words, and the paragraphs of article 004, go there?
-'''), code('''
-statutes = {"lộc_hà", "thi_hành", "điều_lệ_đảng"}
-for topic, words in enumerate(lda.top_words(10)):
-    print(f"LDA topic {topic}:", [(rank, w) for rank, w in enumerate(words) if w in statutes])
+row with several middling values is an LDA topic that mixes what NMF keeps apart. Here four
+pairs are close (0.78 to 0.87): the four themes named above. The other two rows are not:
 
-in_004 = [i for i, u in enumerate(units) if u.article_id.startswith("004")]
-print("\\nlargest topic of each paragraph of article 004")
-print("  NMF:", nmf.doc_topic[in_004].argmax(axis=1).tolist())
-print("  LDA:", lda.doc_topic[in_004].argmax(axis=1).tolist())
+* LDA 0, the words of every article, resembles several NMF topics a little (0.59 training and
+  recruiting, 0.52 Party organisations, 0.46 inspection). The assignment pairs it with NMF 4
+  (0.18) only because every topic must get one partner.
+* LDA 1 (*nghị_quyết, xây_dựng_đảng, chỉ_thị*: resolutions and directives) is half like NMF 2,
+  strengthening Party organisations (0.55).
+
+Read the columns too: NMF 4, the "four-good" emulation, has no LDA partner (0.22 at most). Where
+do the paragraphs of Châu Thành's article go?
+'''), code('''
+four_good = {"chi_bộ_bốn_tốt", "đảng_bộ_cơ_sở_bốn_tốt", "thi_đua"}
+for topic, words in enumerate(lda.top_words(10)):
+    print(f"LDA topic {topic}:", [(rank, w) for rank, w in enumerate(words) if w in four_good])
+
+in_003 = [i for i, u in enumerate(units) if u.article_id.startswith("003")]
+print("\\nlargest topic of each paragraph of article 003")
+print("  NMF:", nmf.doc_topic[in_003].argmax(axis=1).tolist())
+print("  LDA:", lda.doc_topic[in_003].argmax(axis=1).tolist())
 '''), md('''
-Of the three words, only *lộc_hà* makes an LDA top 10: it is the third word of LDA 0, with
-*tỉnh_ủy* (provincial Party committee), *ban_tuyên_giáo* (propaganda and education commission)
-and *hội_nghị* (conference); *thi_hành* (to implement) and *điều_lệ_đảng* (the Party Statutes)
-do not. Of the six paragraphs of article 004, NMF gives three to its topic 4 and LDA two to its
-topic 0 (paragraphs 0 and 5, the opening and the provincial speaker's address, both among
-NMF's three); the other four land in three other LDA topics. LDA 0 also takes a paragraph of 000 and a short one of 002, and its
-best paragraph (000:5, below) is Đầm Hà's: LDA finds the Lộc Hà conference, but more loosely
-than NMF.
+None of the three words makes an LDA top 10. NMF gives two of the 13 paragraphs of article 003
+to its topic 4 (paragraph 1, the one-line subheading on the emulation pledge, and paragraph 11,
+the district Party secretary's statement); LDA gives them to its inspection topic 5 and to its
+topic 0. LDA's topic 0 is the largest topic of 6 of the 13 paragraphs of article 003: the words
+of every article take a large part of LDA's paragraphs (more on this below).
 
 ## How good are the topics? Coherence and diversity
 
@@ -481,10 +515,10 @@ pd.DataFrame({
     "c_v per topic": [vnparty.coherence_per_topic(m, tokens, "c_v").round(2).tolist() for m in (lda, nmf)],
 }, index=["LDA", "NMF"]).round(3)
 '''), md('''
-On these paragraphs NMF scores higher on both. Take the numbers as a description of these 46
-paragraphs, not as a verdict on the methods: coherence is computed on the same paragraphs the
-models were fitted on, and LDA needs far more text than this to estimate its word distributions
-(notebook 04 shows how unstable it is here).
+On these paragraphs NMF has the higher coherence (0.80 against 0.77) and LDA the higher
+diversity (0.87 against 0.84). Take the numbers as a description of these 46 paragraphs, not as
+a verdict on the methods: coherence is computed on the same paragraphs the models were fitted
+on, the differences are small, and one LDA fit depends on its seed (notebook 04).
 
 ## Representative paragraphs
 
@@ -507,37 +541,34 @@ show(nmf, "NMF")
 '''), md('''
 ## How many topics does a paragraph hold?
 
-LDA's shares are inferred with a prior `alpha = 1/k` that favours few topics per paragraph;
-NMF's shares are the normalised rows of its factor matrix. Compare the largest share of each
-paragraph:
+LDA's shares depend on a prior, `alpha`, one value per topic, which tomotopy re-estimates while
+it samples (`lda.params["learned_alpha"]`); NMF's shares are the normalised rows of its factor
+matrix. Compare the learned alpha, and the largest share of each paragraph:
 '''), code('''
+print("learned alpha:", [round(a, 2) for a in lda.params["learned_alpha"]])
 pd.DataFrame({"LDA": lda.doc_topic.max(axis=1), "NMF": nmf.doc_topic.max(axis=1)}).describe().round(2)
 '''), md('''
-LDA puts nearly every paragraph almost entirely into one topic (median of the largest share
-0.98), so its topics are closer to clusters of paragraphs. NMF spreads a paragraph over several
-topics (median about 0.8), which suits paragraphs that, as here, list several tasks in one
-sentence.
+Topic 0, the words of every article, has by far the largest alpha: LDA expects it in every
+paragraph. So LDA spreads a paragraph over more topics than NMF (median of the largest share
+0.65 against 0.80), usually its own theme plus a part of topic 0. NMF puts more paragraphs
+almost wholly into one topic (a quarter of them above 0.92).
 
 ## What each finds
 
-* Both find **inspection and discipline** (LDA 3 and NMF 0, similarity 0.85, the closest pair),
-  although LDA's best paragraph for it is Lộc Hà's list of the key tasks of its 2020–2025 term
-  (004:1), in which inspection, supervision and discipline is one task among several.
-* Both find, more loosely, **political-ideological education** (LDA 4 and NMF 3, 0.64) and
-  **leadership and fighting strength** (LDA 1 and NMF 2, 0.59, though LDA 1 is slightly
-  closer to NMF 1, 0.62), but the LDA word lists lead with the ubiquitous *đảng_viên*, *đảng*, *cán_bộ*
-  instead of *tư_tưởng* or *sức_chiến_đấu*.
-* NMF's **Party cell meetings** has an LDA counterpart (LDA 5, 0.64; its best paragraph is the
-  Đông Sơn one on Party cells renewing their meetings), but LDA 5 is closer still to NMF's
-  **recruiting and training** (0.68), which is matched to LDA 2 at only 0.51. LDA 2
-  (*trưởng_thôn*, *thống_nhất*, *bí_thư_chi_bộ*) is the Quảng Ninh directive on one term for
-  Party cell congresses and village heads (its best paragraph, 002:3): LDA cuts these themes in
-  other places than NMF.
-* NMF's **Lộc Hà conference on the Party Statutes** has an LDA counterpart too (LDA 0, 0.70),
-  but a looser one: only *lộc_hà* of its words makes an LDA top 10, LDA 0 holds two of the six
-  paragraphs of article 004 against NMF's three, and its best paragraph is from Đầm Hà.
-* With 46 paragraphs, prefer NMF for reading themes, and treat any LDA topic as a hypothesis to
-  check against the paragraphs. Notebook 04 shows that another seed gives LDA other topics.
+* Both find **Party cell meetings** (LDA 2 and NMF 1, similarity 0.87, the closest pair) and
+  **ideology and ethics against "self-evolution"** (LDA 4 and NMF 3, 0.84), with the same best
+  paragraphs (003:9 and 000:3).
+* Both find **inspection and discipline** (LDA 5 and NMF 0, 0.79; the same best paragraph,
+  003:7) and **training and recruiting, with village heads** (LDA 3 and NMF 5, 0.78), although
+  LDA's best paragraph for the latter (002:8, on recruiting) has a share of only 0.70.
+* LDA has a topic of the words of every article (LDA 0) and one of **resolutions and
+  directives** (LDA 1), whose best paragraph is the provincial speaker's address at Lộc Hà's
+  conference (004:5). NMF has neither, but has **Party organisations and development** (NMF 2,
+  Đầm Hà's opening) and the small **"four-good" emulation** (NMF 4).
+* So the two methods agree on four themes out of six. A theme found by both is more trustworthy
+  than one found by one method only. But this is one LDA fit with one seed: notebook 04 shows
+  that another seed moves several LDA topics, and how `fit_ensemble` makes LDA's themes hold
+  across seeds.
 ''')]
 
 # --------------------------------------------------------------------------------------------
@@ -555,20 +586,10 @@ fitting every `k` with several seeds and scoring each fit:
 Its rule: among the `k` whose mean stability is at least 0.5, take the one with the highest mean
 c_v; if no `k` is that stable, warn and take the best c_v among all.
 '''), code(SETUP), code(LOAD), code('''
-import warnings
-
 nmf_scores, nmf_k = vnparty.select_k(tokens, [4, 5, 6, 7, 8], "nmf", seeds=range(5))
-with warnings.catch_warnings(record=True) as caught:   # keep the warning, to print it below
-    warnings.simplefilter("always")
-    lda_scores, lda_k = vnparty.select_k(tokens, [4, 5, 6, 7, 8], "lda", seeds=range(5))
+lda_scores, lda_k = vnparty.select_k(tokens, [4, 5, 6, 7, 8], "lda", seeds=range(5))
 print("recommended k: NMF", nmf_k, "· LDA", lda_k)
-for w in caught:
-    print(f"{w.category.__name__}: {w.message}")
 '''), md('''
-The warning is printed on purpose. `select_k` warns when no k reaches `min_stability` (0.5 by
-default), and for LDA on these paragraphs none does; the numbers below show why. (Outside a
-demonstration, let the warning show: it is the point of it.)
-
 `select_k` returns a tidy frame, one row per (k, method, seed, measure); the summary below is
 the mean over the five seeds.
 '''), code('''
@@ -581,23 +602,24 @@ plot_select_k(scores, recommended={"nmf": nmf_k, "lda": lda_k})
 '''), md('''
 What the numbers say:
 
-* **NMF** is coherent (mean c_v 0.79–0.83) and stable (mean stability 0.862–1) at every k.
-  Its mean c_v is highest at k = 6 (0.834); k = 5, 7 and 8 follow at 0.819, so the rule picks
-  **6**. A difference of 0.015 decides little on its own, and k = 6 is neither the most stable k
-  (0.927; k = 4, 5 and 7 reach 1) nor the most diverse (0.863; k = 4 has 0.920). What would two
-  more topics add? See below.
-* **LDA** is unstable at every k: mean stability 0.28–0.36, well below 0.5. Another seed gives
-  other topics. This is what the warning says: no k reaches stability 0.5 (the best is 0.36, at
-  k = 4), so the rule falls back to the best c_v among all k (k = 8, c_v 0.62). `select_k` still
-  returns a k, but that recommendation rests on topics that do not come back with another seed.
-  On 46 short paragraphs (1775 features in all) LDA has too little text to settle; a warning
-  like this one means: fit more text, or do not report these topics.
+* **NMF** has stability 1 at every k: all five seeds give the same topics (below we see why
+  that is a weak test for NMF). Its mean c_v is highest at k = 6 (0.803, against 0.776 at
+  k = 4 and 0.770 at k = 5), so the rule picks **6**. k = 6 is not the most diverse (0.840;
+  k = 4 has 0.880), and k = 7 and 8 score lower on both c_v and diversity. What would two more
+  topics add? See below.
+* **LDA** is much less stable: its mean stability is 0.36 to 0.64. Only k = 5 reaches 0.5
+  (0.643; k = 6 just misses it at 0.496), so the rule picks **5**, although k = 6 has a slightly
+  higher c_v (0.738 against 0.731). Two lists of 10 words with Jaccard similarity J share
+  20·J/(1+J) words: at 0.5, about 7 of 10. A single LDA fit here is one draw among several
+  answers; the last section shows how to make LDA's topics hold across seeds.
+
+If no k had reached 0.5, `select_k` would have warned and fallen back to the best c_v. Let that
+warning show when it comes: it means the topics do not come back with another seed.
 
 ## What k = 8 adds
 
-At k = 8 NMF is the least stable (0.862) and the least diverse (0.831). Fit k = 6 and k = 8,
-match the topics with `align_models` (notebook 03), and read the best paragraphs of the two
-topics of k = 8 that have no partner at k = 6:
+Fit k = 6 and k = 8, match the topics with `align_models` (notebook 03), and read the best
+paragraphs of the two topics of k = 8 that have no partner at k = 6:
 '''), code('''
 k6, k8 = vnparty.fit_nmf(tokens, 6, seed=0), vnparty.fit_nmf(tokens, 8, seed=0)
 matched = vnparty.align_models(k6, k8)
@@ -610,20 +632,21 @@ for topic in sorted(set(range(k8.k)) - set(matched["topic_b"])):
     for row in best[best.topic == topic].itertuples():
         print(f"  [{row.article_id[:3]}:{row.unit_index}, share {row.share:.2f}] {row.excerpt}")
 '''), md('''
-All six topics of k = 6 come back at k = 8 almost unchanged (similarity 0.88 or more). The
-two new ones are details of single articles:
+The six topics of k = 6 come back at k = 8 (similarity 0.79 or more); the one that changes most
+is topic 2, strengthening Party organisations (0.79), which gives up its words on resolutions.
+The two new topics:
 
-* topic 6 is the "four-good" emulation pledge (*chi_bộ_bốn_tốt*, "four-good Party cell") of
-  article 003, and its best paragraph is a one-line subheading of six features
-  (*Ký kết giao ước thi đua …*, "signing the emulation pledge …"), next to a statement of the
-  district Party secretary;
-* topic 7 takes from recruiting and training (topic 1 of k = 6, the one that k = 8 matches
-  least well, 0.88) the Party cell secretaries who are also village heads
-  (*bí_thư_chi_bộ kiêm trưởng_thôn*), a subject of article 002.
+* topic 2 is about **resolutions and directives** (*nghị_quyết, chỉ_thị, quán_triệt*: to study
+  and carry out thoroughly), with the provincial speaker at Lộc Hà's conference (004:5) and Đầm
+  Hà's plans (000:2) as its best paragraphs. It is a plausible theme: the codebook of notebook
+  07 calls it ideological work;
+* topic 7 (*thôn, ảnh, dân, lắng_nghe*: hamlet, photo, people, listen) is led by a photo
+  caption of three features (001:1) and a Party cell secretary who is also a village head
+  (002:7): not a theme.
 
-Such topics are not worth the loss in c_v, stability and diversity (0.819, 0.862 and 0.831 at
-k = 8, against 0.834, 0.927 and 0.863 at k = 6), so we keep k = 6, the rule's choice, and test
-it harder below.
+The first topic might justify a larger k on a larger corpus. Here k = 8 costs c_v and diversity
+(0.750 and 0.800, against 0.803 and 0.840 at k = 6) for one theme and one stray topic, so we
+keep k = 6, the rule's choice, and test it harder below.
 
 ## Stability of the k = 6 models, topic by topic
 
@@ -641,23 +664,56 @@ for name, runs in [("NMF", nmf_runs), ("LDA", lda_runs)]:
     for seed, run in enumerate(runs):
         print(f"{name} seed {seed}:", " | ".join(" ".join(w) for w in run.top_words(2)))
 '''), md('''
-NMF finds the same six topics with four of the five seeds, in another order; with seed 3 a
-topic on the "four-good" Party cell emulation (*chi_bộ_bốn_tốt*, like topic 6 at k = 8) takes
-the place of Lộc Hà's conference, which is why NMF's topic 4 has a worst match of 0. Most of
-LDA's topics change with every seed (mean stability of single topics from 0.10 to 0.55, the
-highest for topic 1, led by the ubiquitous *đảng_viên* and *cán_bộ*): on 46 short paragraphs
-LDA has too little text to settle, and each seed lands in a different local optimum. Be honest about this
-when you report LDA topics from a small corpus: fit several seeds and report only what comes
-back.
+NMF finds the same six topics, in the same order, with all five seeds. LDA does not. Some of
+its themes come back often (inspection, *kiểm_tra giám_sát*, and ideology, *đạo_đức*, each lead
+a topic with four of the five seeds), but they move and merge: with seed 4, inspection shares
+the ideology topic (*tư_tưởng đạo_đức kiểm_tra giám_sát* are its top four words); with seed 1,
+ideology shares a topic with resolutions (*nghị_quyết đạo_đức*).
+The per-topic stability of LDA is 0.34 to 0.67, the highest for topic 0, the words of every
+article; the worst matches fall to 0 and 0.05. Each seed lands in a different local optimum of
+the sampler. So do not report the topics of one LDA fit from a corpus this small.
+
+## Many runs, one answer: `fit_ensemble`
+
+`fit_ensemble` fits a model 20 times (`n_runs=20`, with seeds derived from `seed`), matches the
+topics of the runs and averages them. The result is an ordinary `TopicModel`, with
+`topic_stability`: for each topic, how much of it reappears across the 20 runs (the mean
+matched top-10 Jaccard, as above). Does the ensemble come back with another seed? Fit one for
+each of the seeds 0 to 4 (20 runs of tomotopy on 46 paragraphs take about a second):
+'''), code('''
+lda_ensembles = [vnparty.fit_ensemble(tokens, 6, method="lda", seed=s) for s in range(5)]
+print("LDA, mean stability over seeds 0-4:",
+      f"single fits {vnparty.stability(lda_runs)['stability'].mean():.2f},",
+      f"ensembles of 20 runs {vnparty.stability(lda_ensembles)['stability'].mean():.2f}")
+
+ensemble = lda_ensembles[0]
+pd.DataFrame({"top words": [" ".join(w) for w in ensemble.top_words(7)],
+              "in its 20 runs": ensemble.topic_stability,
+              "across seeds": vnparty.stability(lda_ensembles)["stability"]}).round(2)
+'''), md('''
+Single LDA fits share a mean Jaccard of 0.50 across the five seeds; ensembles share 0.79
+(0.70 to 0.86 per topic). The ensemble's six topics are the themes that single fits find most
+often: the words of every article (0), resolutions and directives (1), Party cell meetings (2),
+training and recruiting with village heads (3), inspection (4) and ideology (5).
+
+The two columns answer two questions. *In its 20 runs* (`topic_stability`) says how much the
+runs agreed on a topic: 0.42 for ideology, whose words the single fits often merge with another
+theme, 0.77 for the words of every article. *Across seeds* says whether the consensus comes
+back when you start again: 0.70 or more for every topic. Report an LDA topic with its
+`topic_stability`, and read a low value as "the runs disagree here", not as "this theme is
+absent". For NMF an ensemble changes nothing here: its single fits already agree (1.00).
+
+`vnparty reproduce` does the same: each model it shows, LDA and NMF, is the consensus of 20 runs
+(`--runs 1` for a single fit), its figures give each topic's stability, and its stability table
+compares the ensembles of the five seeds.
 
 ## A harder test for NMF: leave one article out
 
-NMF looks stable across seeds, but that test is weak for NMF: scikit-learn starts it from an SVD
-of the data (`init="nndsvda"`), and the seed only enters through the randomised SVD, so different
-seeds start from nearly the same point (nearly: seed 3 shows that it can still matter). A harder
-test changes the *data*: fit again without one article and ask, with `align_models`, whether
-each of the six topics of the full model is still there (cosine similarity of the matched
-topics).
+NMF looks perfectly stable across seeds, but that test is weak for NMF: scikit-learn starts it
+from an SVD of the data (`init="nndsvda"`), and the seed only enters through the randomised SVD,
+so different seeds start from nearly the same point. A harder test changes the *data*: fit
+again without one article and ask, with `align_models`, whether each of the six topics of the
+full model is still there (cosine similarity of the matched topics).
 '''), code('''
 full = nmf_runs[0]
 rows = {}
@@ -669,28 +725,29 @@ for article in articles:
 left_out = pd.DataFrame(rows).T.rename_axis(columns="topic")
 left_out.round(2)
 '''), md('''
-Most topics survive the loss of any one article (similarity above 0.75), but two depend on
+Three topics survive the loss of any one article (similarity 0.73 or more): Party cell meetings
+(1), strengthening Party organisations (2) and training and recruiting (5). Three depend on
 single articles:
 
-* topic 4 (Lộc Hà's review of the Party Statutes) disappears without article 004 (similarity
-  0.11): it is that article's topic, not a theme of the corpus;
-* topic 5 (Party cell meetings) disappears without article 001 (Đông Sơn) or without article 003
-  (Châu Thành) (0.08 and 0.11): two articles carry it.
+* topic 4 (the "four-good" emulation) disappears without article 003 (Châu Thành; similarity
+  0.05): it is that article's topic, not a theme of the corpus;
+* topic 0 (inspection and discipline) fades without article 003 too (0.29), although Lộc Hà's
+  article gives it an even larger share of its text (notebook 05): Châu Thành's paragraphs give
+  the topic its words;
+* topic 3 (ideology against "self-evolution") fades without article 001 (Đông Sơn; 0.39).
 
 ## Why k = 6
 
-* NMF at k = 6 has the best mean c_v (0.834, against 0.819 at k = 5, 7 and 8), so `select_k`
-  picks it; k = 8 is less stable (0.862 against 0.927) and less diverse, and only adds two
-  details of single articles.
-  And the six topics can each be named after reading their paragraphs (notebook 01). `select_k`
-  proposes a k; reading the topics decides it.
+* NMF at k = 6 has the best mean c_v (0.803, against 0.776 at k = 4 and 0.770 at k = 5) at
+  the same stability as every other k, so `select_k` picks it; k = 8 adds one plausible theme
+  and one stray topic at lower c_v and diversity. And the six topics can each be named after
+  reading their paragraphs (notebook 01). `select_k` proposes a k; reading the topics decides it.
 * It is a choice for *this* corpus of five articles: one of the six topics is a single article's
-  event and another rests on two articles. With more articles, run `select_k` again, and repeat
-  the leave-one-out test before you call a topic a theme.
-* We do not use LDA topics as findings on this corpus: at every k from 4 to 8 its mean stability
-  is 0.28–0.36 (hence the warning), that is, a topic's top 10 words share only about four to
-  five words with their best match under another seed (two lists of 10 words with Jaccard
-  similarity J share 20·J/(1+J) words).
+  emulation pledge, and two more lean on one article each. With more articles, run `select_k`
+  again, and repeat the leave-one-out test before you call a topic a theme.
+* For LDA, `select_k` recommends k = 5, the only k whose single fits are stable enough. Whatever
+  k you use, report LDA topics from `fit_ensemble`, whose themes hold across seeds (0.79 at
+  k = 6), not from a single fit (0.50).
 ''')]
 
 # --------------------------------------------------------------------------------------------
@@ -704,9 +761,9 @@ differ between articles and between 2019 and 2024, and which Party documents eac
 '''), code(SETUP), code(LOAD + '''
 model = vnparty.fit_nmf(tokens, k=6, seed=0)
 # names given in notebook 01 after reading each topic's paragraphs
-themes = ["inspection & discipline", "recruiting & training, village heads",
-          "leadership & fighting strength", "ideology vs. self-evolution",
-          "Lộc Hà: Party Statutes", "Party cell meetings"]
+themes = ["inspection & discipline", "Party cell meetings",
+          "Party organisations & development", "ideology vs. self-evolution",
+          "four-good emulation", "training & recruiting, village heads"]
 for topic, (name, words) in enumerate(zip(themes, model.top_words(4))):
     print(topic, f"{name:37}", " ".join(words))
 '''), md('''
@@ -730,15 +787,18 @@ plot_prevalence(by_article, title="Themes by article", labels=themes)
 '''), md('''
 What to notice:
 
-* Each article has its own profile. Đầm Hà (000) spreads its text most evenly (no theme above
-  0.27); 002 (Quảng Ninh, *Củng cố hạt nhân chính trị ở cơ sở*, "consolidating the political
-  nucleus at the grassroots") is half recruiting and training (0.53);
-  Đông Sơn (001) is about ideology (0.37) and Party cell meetings (0.34); Lộc Hà (004) about its
-  own conference (0.43) and inspection and discipline (0.34).
-* Topic 4 is almost only Lộc Hà (0.43 there, at most 0.07 elsewhere): an event, not a theme.
-* Topic 5, Party cell meetings, has a share of 0.16–0.34 in four articles, yet notebook 04 shows
-  that it disappears when article 001 or 003 is left out. A share says how much of a text the
-  topic's words account for, not that the text is about the theme: read the paragraphs.
+* Each article has its own profile. Đầm Hà (000) spreads its text over three themes (Party
+  organisations 0.30, training and recruiting 0.28, ideology 0.23); 002 (Quảng Ninh, *Củng cố
+  hạt nhân chính trị ở cơ sở*, "consolidating the political nucleus at the grassroots") is half
+  training and recruiting, with its village heads (0.49); Đông Sơn (001) is about ideology
+  (0.37) and Party cell meetings (0.27); Châu Thành (003) and Lộc Hà (004) give the most to
+  inspection and discipline (0.30 and 0.38).
+* Topic 4, the "four-good" emulation, is small everywhere (0.09 at most, in 003): it is one
+  article's pledge, not a theme.
+* Topic 0, inspection and discipline, has its largest share in Lộc Hà's article (0.38), yet
+  notebook 04 shows that it fades when article 003 is left out, not 004. A share says how much
+  of a text the topic's words account for, not which texts shaped the topic, nor that the text
+  is about the theme: read the paragraphs.
 
 ## By province and by year
 '''), code('''
@@ -750,15 +810,15 @@ by_year.T.assign(**{"2024 − 2019": by_year.loc[2024] - by_year.loc[2019]}).rou
 '''), md('''
 Article 001 has no date, so its paragraphs are left out of the table by year: 2019 is articles
 000 and 002, 2024 is articles 003 and 004. Read off the table, the 2024 articles give more of
-their text to **inspection and discipline** (0.31 against 0.04) and less to **recruiting and
-training** (0.16 against 0.39) and to **leadership and fighting strength** (0.08 against 0.22)
-than the 2019 articles.
+their text to **inspection and discipline** (0.33 against 0.04) and less to **training and
+recruiting** (0.18 against 0.40) and to **Party organisations and development** (0.13 against
+0.24) than the 2019 articles.
 
 Be cautious before reading a trend into this:
 
 * each year is **two articles**, and both 2019 articles come from one province (Quảng Ninh),
   so year and province cannot be told apart;
-* part of the 2024 difference is topic 4, which is one article's conference;
+* the inspection topic takes its words from one of the two 2024 articles (003, notebook 04);
 * the weighting matters a little: with equal weights per paragraph (`weight=None`) the shares
   move by up to 0.06, as below, and the differences between the years keep their sign.
 
@@ -807,8 +867,8 @@ What to notice:
   capacity and fighting strength of grassroots Party organisations) and the provincial
   *Chỉ thị 12-CT/TU* (of the provincial Party committee's standing committee) on holding the
   congresses of Party cells in the same term as the election of village heads, which is the
-  subject of much of this article (half of its text is topic 1, with *trưởng_thôn*, village
-  head, and *bí_thư_chi_bộ*, Party cell secretary). Articles 000 and 004 cite their district
+  subject of much of this article (half of its text is topic 5, with *trưởng_thôn*, village
+  head, among its top words). Articles 000 and 004 cite their district
   Party congress resolutions (*Nghị quyết Đại hội Đảng bộ huyện*), and so does 001, by the
   congress's term rather than its number: *Nghị quyết Đại hội Đảng bộ huyện khóa XXV*.
 
@@ -920,9 +980,12 @@ vnparty.topic_table(model, n=8)[["topic", "top_words", "share"]]
 frame = vnparty.unit_frame(units, from_csv, tokens)
 vnparty.prevalence(model, frame, by="province").round(2)
 '''), md('''
-With k = 4 the six themes of notebook 01 merge: Lộc Hà's conference no longer has a topic of its
-own (Hà Tĩnh's text now goes mostly to topics 0 and 2), and recruiting, training and Party cell
-meetings share topic 1. Choose k for your corpus with `vnparty.select_k` (notebook 04).
+With k = 4, four of the six themes of notebook 01 come back almost unchanged: inspection (0),
+Party cell meetings (1), Party organisations (2) and ideology (3). The small "four-good"
+emulation has no topic of its own, and training and recruiting is split between topic 1, which
+now holds the village heads and Party cell secretaries (*trưởng_thôn*, *bí_thư_chi_bộ*), and
+topic 2. Quảng Ninh's text, much of it on village heads, goes to topics 1 and 2 (0.40 and 0.41).
+Choose k for your corpus with `vnparty.select_k` (notebook 04).
 
 
 ## The same from the command line
@@ -938,7 +1001,8 @@ vnparty select-k corpus.csv --ks 4 5 6 7 8            # compare k first
 
 `results/` then holds `model/` (the fitted model, reloadable with `vnparty.TopicModel.load`),
 `topics.csv` (top words with glosses), `representative.csv` (the best paragraphs of each topic)
-and `doc_topic.csv` (every paragraph's topic shares). Add `--model lda` for LDA and
+and `doc_topic.csv` (every paragraph's topic shares). Add `--model lda --runs 20` for an LDA
+ensemble of 20 runs (notebook 04; `topics.csv` then has each topic's stability), and
 `--unit sentence` or `--unit article` for other units.
 '''), code('''
 workdir.cleanup()
@@ -950,8 +1014,10 @@ workdir.cleanup()
 * Check what the cleaning dropped, as above.
 * Add terms your press uses and the lexicon lacks with `vnparty.default_lexicon().with_terms(...)`
   and pass the result as `Preprocessor(lexicon=...)` (notebook 02).
+* Pass `groups=[u.article_id for u in units]` to `preprocess` when you model paragraphs, so that
+  the words of a single article (its places, its people) do not make topics (notebook 02).
 * Choose k with several seeds, and check which topics survive when one article is left out
-  (notebook 04).
+  (notebook 04). For LDA, report `fit_ensemble` models, not single fits.
 ''')]
 
 NB07 = [md('''
@@ -1002,12 +1068,14 @@ audit.groupby("theme", sort=False).agg(
     seed_words=("seed_word", "size"), occurring=("tokens", lambda n: int((n > 0).sum())),
     occurrences=("tokens", "sum"))
 '''), md('''
-Six seed words never occur in these five articles: the words for appointing, planning and rotating
-cadres (*bổ_nhiệm*, *quy_hoạch*, *luân_chuyển*), the Party's line (*đường_lối*), the inspection
-commission (*ủy_ban_kiểm_tra*) and asset declarations (*kê_khai*). They stay in the codebook: they
-are the documents' own words and a larger corpus will have them. Every theme has several seed
-words that do occur. The theme with the least evidence is anti-corruption: 21 occurrences of its
-seed words in all.
+Thirteen seed words are not among the features. Six never occur in these five articles: the
+words for appointing, planning and rotating cadres (*bổ_nhiệm*, *quy_hoạch*, *luân_chuyển*), the
+Party's line (*đường_lối*), the inspection commission (*ủy_ban_kiểm_tra*) and asset declarations
+(*kê_khai*). The other seven (*đào_tạo*, to train; *vi_phạm*, violation; *dân_chủ*, democracy;
+*tiết_kiệm*, thrift; …) occur in one article only, and the articles layer of notebook 02 removed
+them. They stay in the codebook: they are the documents' own words and a larger corpus will
+have them. Every theme has at least four seed words that do occur. The theme with the least
+evidence is anti-corruption: 20 occurrences of its seed words in all.
 
 ## Fit
 
@@ -1024,19 +1092,22 @@ for name, words in zip(model.topic_names, model.top_words(7)):
 What to notice:
 
 * Every theme has seed words at the top, and next to them words the codebook did not give:
-  *chỉ_đạo* and *chỉ_thị* (to direct; directive) with ideological work, *trực_thuộc*
-  (subordinate) with the organisation of Party cells, *trong_sạch* (clean) with inspection.
+  *kế_hoạch*, *chỉ_thị* and *chỉ_đạo* (plan, directive, to direct) with ideological work,
+  *lớp* and *nghiệp_vụ* (class, professional skills) with cadre work, *bộ_máy* and *chặt_chẽ*
+  (apparatus, tight) with inspection.
 * The two free topics hold what the codebook does not cover: "free 0" the village heads and
-  Party cell secretaries of Quảng Ninh (*trưởng_thôn*, *bí_thư_chi_bộ*) and the meetings of Party
-  cells, "free 1" the words of every article (*đảng_viên*, *nâng_cao*, *đảng_bộ*). A free topic
-  of general words keeps them out of the themes.
-* A theme can also take in one article's words: *lộc_hà* (a district) sits in ideological work,
-  as Lộc Hà's article reports its classes for studying resolutions at length. Read the paragraphs
-  of a theme before trusting it (`representative_units`, notebook 01).
-* A seed word can end up elsewhere when the corpus says so: *sinh_hoạt_chi_bộ* (Party cell
-  meeting) and *bí_thư_chi_bộ* (Party cell secretary) are seed words of organisational work but
-  sit in "free 0" here. The seed priors steer the sampling; the top words are what the sampler
-  put in each topic.
+  Party cell secretaries of Quảng Ninh (*trưởng_thôn*, *bí_thư_chi_bộ*), "free 1" the words of
+  every article (*đảng_viên*, *đảng*, *nâng_cao*, *đảng_bộ*). A free topic of general words
+  keeps them out of the themes.
+* A theme can also take in one event: anti-corruption has only two of its seed words in its top
+  seven, next to *xây_dựng_đảng*, *huyện_ủy* and *tỉnh_ủy*, and further down *điều_lệ_đảng* and
+  *hội_nghị*: the words of Lộc Hà's conference on the Party Statutes, whose report also speaks
+  of fighting corruption. Read the paragraphs of a theme before trusting it
+  (`representative_units`, notebook 01).
+* A seed word can end up elsewhere when the corpus says so: *bí_thư_chi_bộ* (Party cell
+  secretary) is a seed word of organisational work but ranks higher in "free 0" (sixth) than in
+  its own theme (twelfth). The seed priors steer the sampling; the top words are what the
+  sampler put in each topic.
 
 ## Codebook themes against unsupervised topics
 
@@ -1055,18 +1126,18 @@ plot_heatmap(similarity, model.topic_names, [str(t) for t in range(lda.k)],
 for label in lda_labels:
     print(label)
 '''), md('''
-Ethics (LDA topic 1, *đạo_đức, tư_tưởng*: a similarity of 0.75), inspection and discipline (6:
-0.73), mass mobilisation (5: 0.62), organisational work (2: 0.56) and ideological work (9: 0.55)
-each have an LDA topic that resembles them: the unsupervised model finds these themes without
-being told. The other three are different:
+Inspection and discipline (LDA topic 9, *kiểm_tra, giám_sát*: a similarity of 0.76), ethics
+(0: 0.69), ideological work (6, *nghị_quyết*: 0.67) and organisational work (3: 0.50) each have
+an LDA topic that resembles them: the unsupervised model finds these themes without being told.
+The other four are different:
 
-* cadre work is closest to LDA topic 7 (0.47), which mixes *cán_bộ* with the words of every
-  article;
-* anti-corruption is closest to the inspection topic 6 (0.40): left to itself, LDA puts the fight
-  against corruption together with inspection and discipline, as the articles often do in one
-  sentence;
-* political building resembles no LDA topic (0.25 at most): its words are spread over paragraphs
-  about everything else, and only the codebook pulls them together.
+* cadre work is closest to LDA topic 1 (0.44), which mixes *cán_bộ* with the words of every
+  article (it is the twin of "free 1", 0.80);
+* mass mobilisation (2, *dân, lắng_nghe*: 0.42) and political building (7, *phát_huy, chỉ_đạo*:
+  0.40) half resemble one LDA topic each;
+* anti-corruption resembles no LDA topic (0.31 at most, with the resolutions topic 6, and 0.29
+  with inspection): left to itself, LDA spreads its words over other topics, and only the
+  codebook pulls them together.
 
 ## Article by article
 
@@ -1082,12 +1153,13 @@ plot_codebook_comparison(vnparty.article_shares(model, frame), vnparty.article_s
                          article_labels=names)
 '''), md('''
 Read the left panel row by row: the codebook gives every article a profile on the same eight named
-themes, which makes the articles comparable. Lộc Hà (004, 0.28) and Đầm Hà (000, 0.22) give the
-most to ideological work, and Lộc Hà the most to anti-corruption (0.11); article 002 (Quảng Ninh)
-gives the most to organisational work (0.13) and to "free 0" (0.20, its village heads); Đông Sơn
-(001) the most to ethics (0.10). The general words of "free 1" take 0.30 to 0.40 of every
-article. On the right, the unsupervised topics draw their own lines, one of them around one
-article (topic 3, *xây_dựng_đảng, huyện_ủy*, mostly Lộc Hà).
+themes, which makes the articles comparable. Đầm Hà (000, 0.20) and Lộc Hà (004, 0.15) give the
+most to ideological work, and Lộc Hà by far the most to anti-corruption (0.22, its conference,
+as above); article 002 (Quảng Ninh) gives the most to "free 0" (0.30, its village heads);
+Châu Thành (003) the most to political building (0.13) and cadre work (0.12). The general words
+of "free 1" take 0.26 to 0.42 of every article. On the right, the unsupervised topics draw their
+own lines: LDA's topic of general words (1) takes 0.27 to 0.34 of every article, and its
+resolutions topic (6) is largest in Lộc Hà's article (0.23).
 
 ## Your own codebook
 

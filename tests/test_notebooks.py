@@ -126,8 +126,8 @@ def test_notebook_is_committed_executed_and_clean(name):
 def test_quickstart_names_the_themes():
     nb = _read("01_quickstart.ipynb")
     prose = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown").lower()
-    themes = ["inspection and discipline", "recruiting and training", "fighting strength",
-              "self-evolution", "party statutes", "party cell meetings"]
+    themes = ["inspection and discipline", "party cell meetings", "fighting strength",
+              "self-evolution", "four-good", "training and recruiting"]
     assert [t for t in themes if t not in prose] == []
     # the themes are named in one place, a table with a row per topic
     table = next(c.source for c in nb.cells if c.cell_type == "markdown"

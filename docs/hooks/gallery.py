@@ -260,12 +260,15 @@ def _run_settings(_, *args) -> str:
 
     settings = json.loads((_STATE["results"] / "manifest.json").read_text(
         encoding="utf-8"))["settings"]
-    names = {"lda": "LDA (gensim)", "nmf": "NMF"}
+    names = {"lda": "LDA (tomotopy)", "nmf": "NMF"}
     models = " and ".join(names.get(m, m) for m in settings["models"])
     ks = ", ".join(map(str, settings["ks"]))
     seeds = ", ".join(map(str, settings["seeds"]))
+    runs = settings.get("n_runs", 1)
+    each = (f", each model the consensus of {runs} runs "
+            "([`fit_ensemble`][vnparty.ensemble.fit_ensemble])" if runs > 1 else "")
     return (f"The run fits {models} with k = {settings['k']} topics on the "
-            f"{settings['unit']}s of the articles (seed {settings['seed']}), and compares "
+            f"{settings['unit']}s of the articles (seed {settings['seed']}{each}), and compares "
             f"k = {ks} over seeds {seeds}.")
 
 
