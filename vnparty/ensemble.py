@@ -68,9 +68,10 @@ def fit_ensemble(tokens, k: int, *, method: str = "lda", n_runs: int = 20, seed:
     Every run is kept in memory until the consensus is made.
 
     ``n_runs=20``: with tomotopy's LDA, the ensembles of seeds 0-4 share a mean matched top-10
-    Jaccard of 0.75 on the bundled paragraphs (k=6) and 0.79 on 1,000 VNTC news articles (k=10),
-    against 0.41 and 0.59 for single fits; gensim's LDA needs about 40 runs on the paragraphs
-    (0.71; 0.62 with 20). The time is ``n_runs`` fits (see ``n_jobs``).
+    Jaccard of 0.75 on the bundled paragraphs (k=6; 0.79 with the articles layer, as
+    ``vnparty reproduce`` fits them) and 0.79 on 1,000 VNTC news articles (k=10), against 0.41
+    (0.50) and 0.59 for single fits; gensim's LDA needs about 40 runs on the paragraphs (0.71;
+    0.62 with 20). The time is ``n_runs`` fits (see ``n_jobs``).
 
     Examples
     --------
