@@ -383,9 +383,14 @@ def models_study(args, argv) -> int:
         rows.append(row)
         print(f"  {name}: mean NMI {row['nmi']:.3f}, stability {row['stability']:.3f}",
               file=sys.stderr)
+    return finish(args, info, rows, started, models_report)
+
+
+def finish(args, info: dict, rows: list, started: float, render) -> int:
+    """Print the report of ``rows`` and write everything to ``--json`` if asked."""
     info["rows"] = rows
     info["total_s"] = time.perf_counter() - started
-    print(models_report(info))
+    print(render(info))
     if args.json:
         args.json.write_text(json.dumps(info, ensure_ascii=False, indent=1), encoding="utf-8")
     return 0
@@ -415,12 +420,7 @@ def full_study(args, info, started) -> int:
                "params_recorded": model.params, "top_words": model.top_words(TOPN)}
         rows.append(row)
         print(f"{name}: NMI {row['nmi']:.3f} fit {wall:.0f}s ({cpu:.0f}s CPU)", file=sys.stderr)
-    info["rows"] = rows
-    info["total_s"] = time.perf_counter() - started
-    print(models_report(info))
-    if args.json:
-        args.json.write_text(json.dumps(info, ensure_ascii=False, indent=1), encoding="utf-8")
-    return 0
+    return finish(args, info, rows, started, models_report)
 
 
 def cpu_model() -> str:
@@ -602,13 +602,7 @@ def main(argv=None) -> int:
               "empty_docs": sum(1 for d in tk if not d),
               "types_ending_in_period": len({w for d in tk for w in d if w.endswith(".")})}
         for key, (tk, _) in pipelines.items()}
-    info["rows"] = rows
-    info["total_s"] = time.perf_counter() - started
-
-    print(report(info))
-    if args.json:
-        args.json.write_text(json.dumps(info, ensure_ascii=False, indent=1), encoding="utf-8")
-    return 0
+    return finish(args, info, rows, started, report)
 
 
 def report(info: dict) -> str:

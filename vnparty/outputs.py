@@ -142,6 +142,10 @@ def _read_journal(path: Path, layout: Layout) -> dict[str, str]:
         return {}
 
 
+def _first_five(names: list[str]) -> str:
+    return ", ".join(names[:5]) + (" …" if len(names) > 5 else "")
+
+
 def _try_lock(handle) -> bool:
     if fcntl is None:  # pragma: no cover
         return True
@@ -234,7 +238,7 @@ class OutputFolder:
                        if name not in self.ours and name.split("/")[0] not in leftovers
                        and not (name == MANIFEST and self._manifest_ours)]
             if foreign:
-                shown = ", ".join(foreign[:5]) + (" …" if len(foreign) > 5 else "")
+                shown = _first_five(foreign)
                 raise OutputFolderError(
                     f"{out} holds {len(foreign)} file(s) vnparty did not write or that changed "
                     f"since ({shown}); choose an empty folder, or pass --force to write beside "
@@ -350,7 +354,7 @@ class OutputFolder:
         out = self.path
         blocked = [name for name in sorted(self.hashes) if self._blocked(name)]
         if blocked:
-            shown = ", ".join(blocked[:5]) + (" …" if len(blocked) > 5 else "")
+            shown = _first_five(blocked)
             raise OutputFolderError(
                 f"{out} holds {len(blocked)} file(s) with the names of this run's outputs that "
                 f"vnparty did not write or that changed since ({shown}); vnparty does not "
