@@ -334,12 +334,9 @@ def models_study(args, argv) -> int:
             "command": " ".join(["python", "benchmarks/topic_quality.py",
                                  *(argv or sys.argv[1:])]),
             "k": args.k, "model_seeds": list(MODEL_SEEDS)}
-    try:
-        import tomotopy
-        info["machine"]["tomotopy"] = tomotopy.__version__
-        info["machine"]["tomotopy_isa"] = tomotopy.isa
-    except ImportError:
-        pass
+    from vnparty.gibbs import versions  # (loads tomotopy's build as fit_lda does)
+
+    info["machine"].update(versions())
     if args.study == "full":
         return full_study(args, info, started)
 
