@@ -287,7 +287,7 @@ def tomotopy_shares(model, tokens, categories):
     the final Gibbs sample of training (``doc.get_topic_dist()``)."""
     from sklearn.metrics import normalized_mutual_info_score
     from vnparty.features import document_term_matrix
-    from vnparty.gibbs import _check_params, train
+    from vnparty.gibbs import train
 
     p = {key: model.params[key] for key in ("alpha", "eta", "iterations", "optim_interval",
                                             "burn_in", "workers")}
@@ -295,7 +295,7 @@ def tomotopy_shares(model, tokens, categories):
     counts, vocabulary = document_term_matrix(docs, min_df=model.params["min_df"],
                                               max_df=model.params["max_df"])
     assert vocabulary == model.vocabulary
-    tm = train(counts, vocabulary, model.k, model.seed, _check_params(p))
+    tm = train(counts, vocabulary, model.k, model.seed, p)  # (params as fitted: checked)
     state = np.array([d.get_topic_dist() for d in tm.docs])
     known = set(vocabulary)
     made = [tm.make_doc([w for w in doc if w in known]) for doc in docs]

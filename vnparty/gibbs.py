@@ -29,7 +29,6 @@ Reproducibility:
 
 from __future__ import annotations
 
-import numbers
 import os
 import sys
 import warnings
@@ -66,28 +65,10 @@ def _import():
     return tomotopy
 
 
-def _whole(name: str, value, least: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be a whole number, not {value!r}")
-    if value < least:
-        raise ValueError(f"{name} must be at least {least} (got {value})")
-    return int(value)
-
-
-def _positive(name: str, value) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not value > 0 \
-            or not np.isfinite(value):
-        raise ValueError(f"{name} must be a positive number, not {value!r}")
-    return float(value)
-
-
-def _check_params(p: dict) -> dict:
-    """``p`` with each tomotopy parameter checked and made a plain Python number."""
-    return {"alpha": _positive("alpha", p["alpha"]), "eta": _positive("eta", p["eta"]),
-            "iterations": _whole("iterations", p["iterations"], 1),
-            "optim_interval": _whole("optim_interval", p["optim_interval"], 0),
-            "burn_in": _whole("burn_in", p["burn_in"], 0),
-            "workers": _whole("workers", p["workers"], 1)}
+def resolved_priors(p: dict, k: int) -> dict:
+    """alpha and eta of ``p`` as numbers: None is 1/k, as for the other backends (the values
+    were checked by the parameter table of :mod:`vnparty.models`)."""
+    return {name: 1.0 / k if p[name] is None else float(p[name]) for name in ("alpha", "eta")}
 
 
 def train(counts: sp.csr_matrix, vocabulary: list[str], k: int, seed: int, p: dict,
@@ -122,13 +103,11 @@ def tomotopy_lda(counts: sp.csr_matrix, vocabulary: list[str], k: int, seed: int
 
     Returns the topic-word Dirichlet parameters (k × V: each topic's word counts plus eta, in
     the order of ``vocabulary``) and the learned document prior alpha (k,). ``p`` is checked
-    and completed in place: plain numbers, and ``learned_alpha`` (a list, for the record and for
+    and completed in place: the priors as numbers, and ``learned_alpha`` (a list, for the record and for
     :meth:`~vnparty.models.TopicModel.transform`). ``word_priors`` as in :func:`train`; they
     steer the sampling, while the weights returned hold the sampled counts plus eta (tomotopy
     leaves the word priors out of them)."""
-    p.update(_check_params(p))
-    if seed >= 2 ** 32:  # tomotopy would silently use seed mod 2**32 (numpy's limit too)
-        raise ValueError(f"seed must be below 2**32 = {2 ** 32}, not {seed}")
+    p.update(resolved_priors(p, k))  # (the seed is checked by the caller: below 2**32)
     model = train(counts, vocabulary, k, seed, p, word_priors)
     # tomotopy numbers the words its own way (by frequency): put its columns in our order
     column = {w: i for i, w in enumerate(model.used_vocabs)}

@@ -43,7 +43,7 @@ import numpy as np
 import pandas as pd
 
 from .features import check_document, check_tokens, document_term_matrix
-from .gibbs import LDA_TOMOTOPY, _check_params, _whole, tomotopy_lda
+from .gibbs import LDA_TOMOTOPY, resolved_priors, tomotopy_lda
 from .models import (TopicModel, _cap_workers, _check_k, _check_seed, _normalise_rows, _split_params,
                      _vocabulary_params, lda_doc_topic)
 from .normalize import normalize_tone_marks
@@ -227,6 +227,14 @@ def _priors(themes, column, frequency, k, eta, weight):
     return priors, unseeded
 
 
+def _whole(name: str, value, least: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be a whole number, not {value!r}")
+    if value < least:
+        raise ValueError(f"{name} must be at least {least} (got {value})")
+    return int(value)
+
+
 def fit_seeded(tokens, codebook=None, k_free: int = 2, seed: int = 0, **params) -> TopicModel:
     """Fit LDA whose first topics are the themes of ``codebook``, then ``k_free`` free topics.
 
@@ -276,7 +284,7 @@ def fit_seeded(tokens, codebook=None, k_free: int = 2, seed: int = 0, **params) 
     counts, vocabulary = document_term_matrix(docs, **vocabulary_params)
     column = {w: j for j, w in enumerate(vocabulary)}
     frequency = np.asarray(counts.sum(axis=0)).ravel()
-    p.update(_check_params(p))
+    p.update(resolved_priors(p, k))
     priors, unseeded = _priors(themes, column, frequency, k, p["eta"], weight)
     if unseeded:
         warnings.warn(f"no seed word of theme(s) {', '.join(map(repr, unseeded))} is in the "
