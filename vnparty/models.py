@@ -62,7 +62,7 @@ _RULES = {
     "eta": _PRIOR, "decay": number(0, 1, above=True), "offset": number(0, above=True),
     "gamma_threshold": number(0), "workers": whole(1),
     # tomotopy (also alpha, eta, iterations, workers)
-    "optim_interval": whole(0), "burn_in": whole(0),
+    "optim_interval": whole(0), "burn_in": whole(0), "seed_weight": number(0),  # (fit_seeded)
     # scikit-learn (LDA and NMF)
     "max_iter": whole(1), "learning_method": options("batch", "online"), "batch_size": whole(1),
     "init": options(None, "random", "nndsvd", "nndsvda", "nndsvdar"), "tol": number(0),

@@ -252,11 +252,8 @@ def fit_seeded(tokens, codebook=None, k_free: int = 2, seed: int = 0, **params) 
     is in the vocabulary (the theme is then a free topic with a name).
     """
     vocabulary_params, p = _split_params(params, {**LDA_TOMOTOPY, "seed_weight": 1.0},
-                                         "fit_seeded")  # checks the names
+                                         "fit_seeded")  # checks names and values
     weight = p.pop("seed_weight")
-    if isinstance(weight, bool) or not isinstance(weight, numbers.Real) or not weight >= 0 \
-            or not np.isfinite(weight):
-        raise ValueError(f"seed_weight must be a number >= 0, not {weight!r}")
     k_free = _whole("k_free", k_free, 0)
     seed = _check_seed(seed, "fit_seeded")
     p["workers"] = _cap_workers(p["workers"])
