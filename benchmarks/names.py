@@ -99,7 +99,7 @@ def main() -> None:
     rows = []
     for label, names, min_articles in SETTINGS:
         pre = vnparty.Preprocessor(names=names, min_articles=min_articles)
-        pre._fit_candidates(candidates[names], groups)
+        pre.fit_candidates(candidates[names], groups)
         tokens = [pre.stopwords_.remove_from(c) for c in candidates[names]]
         kept = [i for i, t in enumerate(tokens) if t]
         lengths = [len(t) for t in tokens]

@@ -43,7 +43,7 @@ def test_topics_refuses_to_overwrite_a_users_file(corpus, tmp_path, capsys):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["topics.csv"]
 
 
-def test_topics_writes_a_manifest_reruns_in_place_and_keeps_other_files(corpus, tmp_path, capsys):
+def test_topics_writes_a_manifest_reruns_with_force_and_keeps_other_files(corpus, tmp_path, capsys):
     out = tmp_path / "out"
     assert topics(corpus, out) == 0
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
@@ -53,11 +53,13 @@ def test_topics_writes_a_manifest_reruns_in_place_and_keeps_other_files(corpus, 
                                         "model/checksums.sha256"}
     assert vnparty.TopicModel.load(out / "model").k == 3
     first = (out / "doc_topic.csv").read_bytes()
-    assert topics(corpus, out) == 0  # its own files: replaced without --force
+    assert topics(corpus, out) == 1  # an earlier run is not replaced without --force
+    assert "earlier `vnparty topics` run" in last_line(capsys)
+    assert topics(corpus, out, "--force") == 0  # with it, its own files are
     assert (out / "doc_topic.csv").read_bytes() == first
     (out / "notes.txt").write_text("mine", encoding="utf-8")
     assert topics(corpus, out) == 1
-    assert "notes.txt" in last_line(capsys)
+    assert "earlier `vnparty topics` run" in last_line(capsys)
     assert topics(corpus, out, "--force") == 0
     assert (out / "notes.txt").read_text(encoding="utf-8") == "mine"
 

@@ -177,7 +177,7 @@ def test_fit_and_transform_follow_the_stopword_rule_on_strings(tmp_path, cache, 
         assert fitted.n_documents_ == len(texts) - 5
         assert fitted.transform(texts[-5:][::-1]) == expected[-5:][::-1]
         assert Preprocessor(**params).fit_transform(texts[:-5]) == expected[:-5]
-    again = Preprocessor(max_df=0.2)._fit_candidates(candidates[:-5])
+    again = Preprocessor(max_df=0.2).fit_candidates(candidates[:-5])
     assert again.stopwords_.corpus == rule.corpus
 
 

@@ -14,8 +14,9 @@ import pytest
 
 from vnparty.cli import main
 from vnparty.outputs import OutputFolder, listing
-from vnparty.reproduce import (LAYOUT, OutputFolderError, Settings, _Writer, check, differences,
-                               reproduce)
+from vnparty.report import Settings, differences
+from vnparty.report_parts import Writer as _Writer
+from vnparty.reproduce import LAYOUT, OutputFolderError, check, reproduce
 
 SMALL = Settings(k=4, ks=(4, 5), seeds=(0, 1))
 PNG_ONLY = Settings(k=4, ks=(4, 5), seeds=(0, 1), formats=("png",))
@@ -101,7 +102,7 @@ def test_check_refuses_a_damaged_manifest_before_regenerating(tmp_path, monkeypa
 def test_differences_name_changed_missing_and_extra_files(tmp_path):
     (tmp_path / "a.csv").write_text("a", encoding="utf-8")
     (tmp_path / "b.csv").write_text("b", encoding="utf-8")
-    from vnparty.reproduce import _sha256
+    from vnparty.report import _sha256
     recorded = {"a.csv": _sha256(b"a"), "b.csv": _sha256(b"b"), "gone.csv": _sha256(b"g")}
     assert differences(tmp_path, recorded, dict(recorded)) == ["gone.csv"]  # missing on disk
     fresh = {"a.csv": _sha256(b"a"), "b.csv": _sha256(b"B"), "new.csv": _sha256(b"n")}

@@ -1,4 +1,4 @@
-"""The ``vnparty`` command: reproduce, topics, select-k, segment.
+"""The ``vnparty`` command: reproduce, analyze, topics, select-k, segment.
 
 Every failure ends in one line on standard error, ``vnparty: error: <what failed>; <what to
 do>``, with exit status 1 (2 when argparse cannot read the command line, 130 on Ctrl-C);
@@ -19,7 +19,7 @@ __all__ = ["main", "build_parser", "describe"]
 # names in error messages ("k=1", "text_column=...") and the flags that set them
 _FLAGS = {"k": "--k", "ks": "--ks", "seed": "--seed", "seeds": "--seeds", "unit": "--unit",
           "models": "--models", "text_column": "--text-column", "n_jobs": "--jobs",
-          "cache": "--cache", "n_runs": "--runs"}
+          "cache": "--cache", "n_runs": "--runs", "by": "--by"}
 _NAMED = re.compile(r"(?<![\w-])(" + "|".join(_FLAGS) + r")=")
 
 
@@ -51,22 +51,26 @@ def _segment(args) -> int:
 
 
 def _settings(args):
-    from .reproduce import Settings
+    from .report import Settings
 
     return Settings(k=args.k, unit=args.unit, models=tuple(args.models), seed=args.seed,
-                    ks=tuple(args.ks), seeds=tuple(args.seeds), n_runs=args.runs)
+                    ks=tuple(args.ks), seeds=tuple(args.seeds), n_runs=args.runs,
+                    by=None if args.by is None else tuple(args.by))
+
+
+def _report_checked(different: list[str], folder: str) -> int:
+    for name in different:
+        print(f"differs: {name}")
+    print(f"{len(different)} file(s) differ" if different else
+          f"all files in {folder} are identical to a fresh run")
+    return 1 if different else 0
 
 
 def _reproduce(args) -> int:
     from .reproduce import check, reproduce
 
     if args.check:
-        different = check(args.check)
-        for name in different:
-            print(f"differs: {name}")
-        print(f"{len(different)} file(s) differ" if different else
-              f"all files in {args.check} are identical to a fresh run")
-        return 1 if different else 0
+        return _report_checked(check(args.check), args.check)
     if not args.out:
         raise ValueError("give --out DIR (where to write) or --check DIR (what to verify)")
     manifest = reproduce(args.out, _settings(args), force=args.force)
@@ -74,17 +78,41 @@ def _reproduce(args) -> int:
     return 0
 
 
+def _analyze(args) -> int:
+    from .report import analyze, check
+
+    if args.check:
+        return _report_checked(check(args.check, args.input, n_jobs=args.jobs, cache=args.cache),
+                               args.check)
+    if not args.out:
+        raise ValueError("give --out DIR (where to write) or --check DIR (what to verify)")
+    manifest = analyze(args.input, args.out, _settings(args), text_column=args.text_column,
+                       force=args.force, progress=True, n_jobs=args.jobs, cache=args.cache,
+                       client=args.scheduler)
+    print(f"wrote {args.out}: figures, tables, explorer (manifest: {manifest})")
+    return 0
+
+
+def _topics_k(text: str) -> int | str:
+    if text == "auto":
+        return text
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of topics; give a whole "
+                                         "number (at least 2) or auto") from None
+
+
 def _read_tokens(args):
-    from .corpus import iter_articles, split_units
+    from .corpus import read_articles, split_units
     from .preprocess import Preprocessor
 
-    units = split_units(iter_articles(args.input, text_column=args.text_column), unit=args.unit)
-    if not units:
-        raise ValueError(f"{args.input} holds no text")
+    articles = read_articles(args.input, text_column=args.text_column)
+    units = split_units(articles, unit=args.unit)
     preprocessor = Preprocessor(progress=True, n_jobs=args.jobs, cache=args.cache,
                                 client=args.scheduler)
     groups = None if args.unit == "article" else [u.article_id for u in units]
-    return units, preprocessor.fit_transform([u.text for u in units], groups=groups)
+    return articles, units, preprocessor.fit_transform([u.text for u in units], groups=groups)
 
 
 def _topics(args) -> int:
@@ -98,21 +126,22 @@ def _topics(args) -> int:
     from .outputs import STEM, Layout, OutputFolder
 
     layout = Layout("topics", (r"(topics|representative|doc_topic)\.csv", rf"model/{STEM}"))
-    folder = OutputFolder(args.out, layout, force=args.force)  # refused before the work
-    units, tokens = _read_tokens(args)
+    # refused before the work: other files, or an earlier run without --force
+    folder = OutputFolder(args.out, layout, force=args.force, replace=args.force)
+    articles, units, tokens = _read_tokens(args)
     if args.runs > 1:  # the consensus of several runs: the same themes from any seed
         model = fit_ensemble(tokens, args.k, method=args.model, n_runs=args.runs, seed=args.seed)
     else:
         model = (fit_lda if args.model == "lda" else fit_nmf)(tokens, args.k, seed=args.seed)
-    frame = unit_frame(units, None, tokens)
+    frame = unit_frame(units, articles, tokens)
+    rows = frame.iloc[model.doc_index].drop(columns=["text"]).reset_index(drop=True)
     tables = {"topics.csv": topic_table(model, 15),
               "representative.csv": representative_units(model, frame, n=3),
               "doc_topic.csv": pd.concat(
-                  [frame.iloc[model.doc_index][["article_id", "unit_index"]].reset_index(drop=True),
-                   pd.DataFrame(model.doc_topic, columns=[f"topic_{t}" for t in range(model.k)])],
-                  axis=1)}
+                  [rows, pd.DataFrame(model.doc_topic,
+                                      columns=[f"topic_{t}" for t in range(model.k)])], axis=1)}
     settings = {"input": str(args.input), "text_column": args.text_column, "unit": args.unit,
-                "model": args.model, "k": args.k, "seed": args.seed}
+                "model": args.model, "k": args.k, "seed": args.seed, "runs": args.runs}
     with folder:
         model.save(folder.scratch / "model")
         folder.add("model")
@@ -131,7 +160,7 @@ def _select_k(args) -> int:
     if args.out and os.path.lexists(args.out) and not args.force:  # (before the work, too)
         raise FileExistsError(f"{args.out} exists; choose another file for the scores, or "
                               "pass --force to replace it")
-    _, tokens = _read_tokens(args)
+    _, _, tokens = _read_tokens(args)
     frame, best = select_k(tokens, args.ks, args.model, args.seeds, n_jobs=args.jobs)
     summary = frame.groupby(["measure", "k"])["value"].mean().unstack("measure")
     print(summary.round(3).to_string())
@@ -158,37 +187,59 @@ def build_parser() -> argparse.ArgumentParser:
         "Themes in Vietnamese news about Party-building (xây dựng Đảng)."))
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
+    def report_arguments(sub, default_by: str):
+        sub.add_argument("--out", metavar="DIR", help="output folder")
+        sub.add_argument("--check", metavar="DIR",
+                         help="regenerate into a temporary folder and list files that differ "
+                              "from DIR (the settings are read from DIR's manifest)")
+        sub.add_argument("--force", action="store_true",
+                         help="write into a folder that holds an earlier run or other files: the "
+                              "earlier run's files are replaced, other files never deleted or "
+                              "overwritten")
+        sub.add_argument("--k", type=_topics_k, default=6,
+                         help="topics per model, or auto: the k select_k recommends (default 6)")
+        sub.add_argument("--models", nargs="+", default=["lda", "nmf"], choices=("lda", "nmf"),
+                         help="models to fit (default: both)")
+        sub.add_argument("--seed", type=_positive, default=0,
+                         help="seed of the models shown (default 0)")
+        sub.add_argument("--ks", type=int, nargs="+", default=[4, 5, 6, 7, 8],
+                         help="k values compared in select_k (default 4 5 6 7 8)")
+        sub.add_argument("--seeds", type=_positive, nargs="+", default=[0, 1, 2, 3, 4],
+                         help="seeds for select_k and stability (default 0 1 2 3 4)")
+        sub.add_argument("--runs", type=int, default=20,
+                         help="runs behind each model shown: their consensus gives the same "
+                              "themes from any seed (default 20; 1 for a single fit)")
+        sub.add_argument("--by", action="append", metavar="COLUMN",
+                         help="prevalence by this metadata column (repeatable; default: "
+                              f"{default_by}); a time axis is added when there are dates")
+
     rep = commands.add_parser("reproduce", parents=[debug], help="regenerate every figure and table",
                               description="Regenerate every figure and table from the bundled "
                                           "articles, byte-identical from run to run.")
-    rep.add_argument("--out", help="output folder")
-    rep.add_argument("--check", metavar="DIR",
-                     help="regenerate into a temporary folder and list files that differ from DIR")
-    rep.add_argument("--force", action="store_true",
-                     help="write into a folder that holds other files (they are never deleted "
-                          "or overwritten)")
-    rep.add_argument("--k", type=int, default=6, help="topics per model (default 6)")
-    rep.add_argument("--unit", default="paragraph", choices=("article", "paragraph", "sentence"))
-    rep.add_argument("--models", nargs="+", default=["lda", "nmf"], choices=("lda", "nmf"))
-    rep.add_argument("--seed", type=_positive, default=0)
-    rep.add_argument("--ks", type=int, nargs="+", default=[4, 5, 6, 7, 8],
-                     help="k values compared in select_k (default 4..8)")
-    rep.add_argument("--seeds", type=_positive, nargs="+", default=[0, 1, 2, 3, 4],
-                     help="seeds for select_k and stability (default 0..4)")
-    rep.add_argument("--runs", type=int, default=20,
-                     help="runs behind each model shown: their consensus gives the same themes "
-                          "from any seed (default 20; 1 for a single fit)")
+    report_arguments(rep, "province and source")
+    rep.add_argument("--unit", default="paragraph", choices=("article", "paragraph", "sentence"),
+                     help="documents the models see (default paragraph)")
     rep.set_defaults(run=_reproduce)
 
-    def corpus_arguments(sub):
+    def corpus_arguments(sub, model: bool = True):
         sub.add_argument("input", help="a folder of .txt files, a .csv or .jsonl file")
         sub.add_argument("--text-column", default="text", help="text column of a CSV / JSONL")
         sub.add_argument("--unit", default="paragraph", choices=("article", "paragraph", "sentence"))
-        sub.add_argument("--model", default="nmf", choices=("lda", "nmf"))
+        if model:
+            sub.add_argument("--model", default="nmf", choices=("lda", "nmf"))
         sub.add_argument("--jobs", type=int, default=1, help="processes (default 1)")
         sub.add_argument("--cache", help="folder for the cache of segmented text")
         sub.add_argument("--scheduler", metavar="ADDRESS",
                          help="segment on a Dask cluster (tcp://host:8786) instead of locally")
+
+    ana = commands.add_parser(
+        "analyze", parents=[debug], help="every figure, table and explorer for your corpus",
+        description="Fit LDA and NMF to a folder / CSV / JSONL and write what reproduce writes "
+                    "for the bundled articles: figures, tables, an explorer page per model and "
+                    "a manifest; prevalence by any metadata column (--by).")
+    corpus_arguments(ana, model=False)
+    report_arguments(ana, "none")
+    ana.set_defaults(run=_analyze)
 
     top = commands.add_parser("topics", parents=[debug], help="fit a topic model to your own corpus",
                               description="Fit LDA or NMF to a folder / CSV / JSONL and write the "

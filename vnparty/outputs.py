@@ -202,11 +202,13 @@ class OutputFolder:
             folder.write("tables/a.csv", data)      # into the scratch folder
             folder.commit({"settings": ...})         # move into place, manifest last
 
+    With ``replace=False`` a folder that holds an earlier run is refused too, unless ``force``.
     An exception inside the ``with`` leaves the folder as it was (or, if it comes while files are
     moved, with a journal that the next run reads)."""
 
-    def __init__(self, path: str | Path, layout: Layout, *, force: bool = False):
-        self.path, self.layout, self.force = Path(path), layout, force
+    def __init__(self, path: str | Path, layout: Layout, *, force: bool = False,
+                 replace: bool = True):
+        self.path, self.layout, self.force, self.replace = Path(path), layout, force, replace
         self.hashes: dict[str, str] = {}
         self.scratch: Path | None = None
         self._lock = None
@@ -232,6 +234,11 @@ class OutputFolder:
                     self.ours[name] = digest
         if os.path.lexists(out / MANIFEST) and not self._manifest_ours and self.force:
             raise self._foreign_manifest()
+        if not self.replace and (self._manifest_ours or self.ours) and not self.force:
+            raise OutputFolderError(
+                f"{out} holds the results of an earlier `vnparty {self.layout.command}` run; "
+                "pass --force to replace them (files vnparty did not write are kept), or "
+                "choose another folder")
         if not self.force and out.is_dir():
             leftovers = {scratch.name for scratch in self._leftovers}
             foreign = [name for name in self._listing()

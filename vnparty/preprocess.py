@@ -338,8 +338,10 @@ class Preprocessor(TransformerMixin, BaseEstimator):
             documents += batch
         return documents, words.table
 
-    def _fit_candidates(self, candidates: list[list[str]], groups=None) -> "Preprocessor":
-        """:meth:`fit` on candidates already made (as :meth:`candidates` gives them)."""
+    def fit_candidates(self, candidates: list[list[str]], groups=None) -> "Preprocessor":
+        """:meth:`fit` on candidates already made (as :meth:`candidates` or
+        :meth:`iter_candidates` give them), for a caller that keeps the candidates too (the
+        report shows which words each stopword layer removed); ``groups`` as in :meth:`fit`."""
         words = WordNumbers()
         return self._fit_numbered([words.number(c) for c in candidates], words.table, groups)
 
