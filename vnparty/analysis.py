@@ -490,7 +490,8 @@ def prevalence(model: TopicModel, frame: pd.DataFrame, by: str = "article_id",
         # and _CHUNK draws x articles picks (one larger group alone makes a batch)
         batch, held = [], 0
         for g in [*np.flatnonzero(n_articles >= 2), None]:
-            if batch and (g is None or n_boot * max(len(batch) * k, held + n_articles[g]) > _CHUNK):
+            if batch and (g is None or n_boot * max((len(batch) + 1) * k,
+                                                    held + n_articles[g]) > _CHUNK):
                 rows = np.concatenate([np.arange(starts[b], starts[b + 1]) for b in batch])
                 low[batch], high[batch] = _bootstrap(clusters.sums[rows], clusters.totals[rows],
                                                      n_articles[batch], n_boot, level, rng)
