@@ -6,7 +6,7 @@ Importing vnparty loads no model and sets no global state; pyvi's model loads on
 from .corpus import (Article, Unit, bundled_data_path, iter_articles, load_articles, read_articles,
                      split_units)
 from .analysis import (align_models, article_shares, prevalence, representative_units,
-                       topic_labels, topic_table, unit_frame)
+                       time_axis, topic_labels, topic_table, unit_frame)
 from .estimators import LdaTopics, NmfTopics
 from .evaluation import (MEASURES, coherence, coherence_per_topic, perplexity, select_k, stability,
                          topic_diversity)
@@ -31,6 +31,6 @@ __all__ = [
     "Stopwords", "Preprocessor", "preprocess", "StreamedCorpus", "TopicModel", "fit_lda", "fit_nmf", "fit_ensemble",
     "LdaTopics", "NmfTopics", "MEASURES", "coherence", "coherence_per_topic", "perplexity", "select_k", "stability",
     "topic_diversity", "topic_labels", "topic_table", "unit_frame", "representative_units",
-    "prevalence", "article_shares", "align_models", "__version__",
+    "prevalence", "article_shares", "time_axis", "align_models", "__version__",
     "fit_seeded", "codebook_audit", "read_codebook", "default_codebook", "bundled_codebook_path", "Theme",
 ]
