@@ -134,6 +134,8 @@ def test_glosses_come_from_the_lexicon_or_the_mapping(fitted):
     topics = _data(explorer_html(model, frame, glosses={"kỷ_luật": "discipline"}))["topics"]
     pairs = {(w, g) for t in topics for w, g in zip(t["words"], t["glosses"])}
     assert ("kỷ_luật", "discipline") in pairs and ("chi_bộ", "") in pairs
+    with pytest.raises(TypeError, match="glosses must map words to glosses"):
+        explorer_html(model, frame, glosses=["discipline"])
 
 
 # -- relevance ---------------------------------------------------------------------------------
@@ -221,6 +223,7 @@ def test_relevance_sets_the_slider_and_must_be_a_step(fitted):
     assert 'step="0.1" value="0.3"' in explorer_html(model, frame, relevance=0.3)
     assert 'value="0.6"' in explorer_html(model, frame)
     assert 'value="1.0"' in explorer_html(model, frame, relevance=1)
+    assert 'value="0.2"' in explorer_html(model, frame, relevance=np.float32(0.2))
     for bad in (0.65, -0.1, 1.5, "0.6", True):
         with pytest.raises(ValueError, match="relevance must be one of the slider's steps"):
             explorer_html(model, frame, relevance=bad)

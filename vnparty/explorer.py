@@ -12,6 +12,7 @@ import json
 import os
 import re
 from collections.abc import Mapping
+from numbers import Real
 from pathlib import Path
 
 import numpy as np
@@ -314,8 +315,8 @@ def explorer_html(model: TopicModel, frame: pd.DataFrame | None = None, *,
     if unit is not None and unit not in UNITS:
         raise ValueError(f"unit must be one of {', '.join(map(repr, UNITS))} or None, "
                          f"not {unit!r}")
-    steps = [lam for lam in LAMBDAS if isinstance(relevance, (int, float))
-             and not isinstance(relevance, bool) and abs(relevance - lam) < 1e-9]
+    steps = [lam for lam in LAMBDAS if isinstance(relevance, Real)
+             and not isinstance(relevance, bool) and abs(relevance - lam) < 1e-6]
     if not steps:
         raise ValueError(f"relevance must be one of the slider's steps 0, 0.1, …, 1, "
                          f"not {relevance!r}")
@@ -328,6 +329,8 @@ def explorer_html(model: TopicModel, frame: pd.DataFrame | None = None, *,
     if len(labels) != model.k:
         raise ValueError(f"labels has {len(labels)} entries but the model has k = {model.k} "
                          "topics; give one label per topic (e.g. vnparty.topic_labels(model))")
+    if glosses is not None and not isinstance(glosses, Mapping):
+        raise TypeError(f"glosses must map words to glosses (a dict), not {type(glosses).__name__}")
     if glosses is None:
         lexicon = default_lexicon() if lexicon is None else lexicon
         glosses = {}
