@@ -12,6 +12,7 @@ from .evaluation import (MEASURES, coherence, coherence_per_topic, perplexity, s
                          topic_diversity)
 from .models import TopicModel, fit_lda, fit_nmf
 from .ensemble import fit_ensemble
+from .explorer import explorer_html, write_explorer
 from .lexicon import Lexicon, default_lexicon, document_references, is_number, parse_number
 from .names import person_names, place_names
 from .normalize import normalize_text, normalize_tone_marks
@@ -31,6 +32,7 @@ __all__ = [
     "Stopwords", "Preprocessor", "preprocess", "StreamedCorpus", "TopicModel", "fit_lda", "fit_nmf", "fit_ensemble",
     "LdaTopics", "NmfTopics", "MEASURES", "coherence", "coherence_per_topic", "perplexity", "select_k", "stability",
     "topic_diversity", "topic_labels", "topic_table", "unit_frame", "representative_units",
-    "prevalence", "article_shares", "time_axis", "align_models", "__version__",
+    "prevalence", "article_shares", "time_axis", "align_models", "explorer_html", "write_explorer",
+    "__version__",
     "fit_seeded", "codebook_audit", "read_codebook", "default_codebook", "bundled_codebook_path", "Theme",
 ]
