@@ -93,6 +93,9 @@ def test_gallery_shows_the_figures_of_a_fresh_run(site):
         assert f'src="{name}"' in page, f"{name} is not shown in the gallery"
     shown = set(re.findall(r'<img[^>]*src="(figures/[^"]+)"', page))
     assert shown == set(made)
+    # each figure opens full size: the image is a link to its own file
+    linked = set(re.findall(r'<a href="(figures/[^"]+)"[^>]*>\s*<img[^>]*src="\1"', page))
+    assert linked == set(made)
     for model in ("lda", "nmf"):
         assert (gallery / "explorer" / f"{model}.html").is_file()
         assert f'href="explorer/{model}.html"' in page

@@ -6,6 +6,8 @@ At every build, this hook
   tables, explorer pages and manifest to the site under ``gallery/``, so the gallery always
   shows what the current code produces (a figure the gallery names but reproduce no longer
   writes is a broken link, which fails a strict build);
+* makes every figure of the run shown on a page a link to the full-size file (the page shrinks
+  wide figures to its width);
 * fills the ``<!-- vnparty:... -->`` markers of the pages: tables and numbers of that run,
   figures not yet described on the gallery page, the measured results in ``benchmarks/*.md``,
   the list of top-level names;
@@ -135,11 +137,19 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
         return text
 
     markdown = _MARKER.sub(fill, markdown)
+    markdown = _FIGURE.sub(_linked, markdown)
     markdown = _MODULE_DIRECTIVE.sub(_module_anchor, markdown)
     return _DOCTEST_DIRECTIVE.sub("", markdown)
 
 
 _MODULE_DIRECTIVE = re.compile(r"^::: *(vnparty(?:\.\w+)?) *$", re.MULTILINE)
+# an image of the run not already inside a link: ![alt](gallery/figures/x.png){ attrs }
+_FIGURE = re.compile(r"(?<!\[)!\[([^\]]*)\]\(((?:\.\./)*gallery/figures/[^)\s]+)\)(\{[^}]*\})?")
+
+
+def _linked(match: re.Match) -> str:
+    """The image as a link to itself, so that a reader can open it full size."""
+    return f"[{match.group(0)}]({match.group(2)} \"Open full size\")"
 
 
 def _module_anchor(match: re.Match) -> str:
