@@ -506,7 +506,8 @@ def prevalence(model: TopicModel, frame: pd.DataFrame, by: str = "article_id",
         "articles": np.repeat(n_articles, k), "units": np.repeat(clusters.units, k)})
 
 
-def article_shares(model: TopicModel, frame: pd.DataFrame) -> pd.DataFrame:
+def article_shares(model: TopicModel, frame: pd.DataFrame,
+                   weight: str | None = "n_tokens") -> pd.DataFrame:
     """Topic shares of whole articles: their units' shares weighted by length in tokens.
 
     Parameters
@@ -516,6 +517,9 @@ def article_shares(model: TopicModel, frame: pd.DataFrame) -> pd.DataFrame:
     frame : pandas.DataFrame
         :func:`unit_frame` of the units the model was fitted on, with ``tokens`` (for
         ``n_tokens``).
+    weight : str or None
+        The column that weights each unit (its length in tokens by default); ``None``: equal
+        weights (for a frame built without tokens).
 
     Returns
     -------
@@ -540,7 +544,7 @@ def article_shares(model: TopicModel, frame: pd.DataFrame) -> pd.DataFrame:
     >>> list(shares.index), shares.sum(axis=1).round(6).tolist()
     (['a0', 'a1', 'a2'], [1.0, 1.0, 1.0])
     """
-    clusters = _clusters(model, frame, "article_id", "n_tokens")
+    clusters = _clusters(model, frame, "article_id", weight)
     return pd.DataFrame(_shares(clusters, "article_id"),
                         index=pd.Index(clusters.groups, name="article_id"),
                         columns=pd.RangeIndex(model.k, name="topic"))

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from ._params import check, whole
-from .analysis import _rows, article_shares as _article_shares, prevalence, representative_units
+from .analysis import _rows, article_shares as _article_shares, representative_units
 from .analysis import topic_labels
 from .corpus import UNITS
 from .io import atomic_write_bytes
@@ -339,8 +339,8 @@ def explorer_html(model: TopicModel, frame: pd.DataFrame | None = None, *,
     if examples is None and frame is not None and n_examples:
         examples = representative_units(model, frame, n=n_examples)
     if article_shares is None and frame is not None:
-        article_shares = (_article_shares(model, frame) if "n_tokens" in frame.columns
-                          else prevalence(model, frame, by="article_id", weight=None))
+        article_shares = _article_shares(
+            model, frame, weight="n_tokens" if "n_tokens" in frame.columns else None)
     names = {**_frame_titles(frame), **({} if titles is None else dict(titles))}
     unit = unit or _infer_unit(frame, examples)
 
