@@ -6,7 +6,7 @@ from gensim.models import CoherenceModel
 
 import vnparty
 from vnparty import MEASURES, coherence, fit_lda, fit_nmf, perplexity, select_k, stability
-from vnparty.evaluation import coherence_per_topic, match_topics, topic_diversity
+from vnparty.evaluation import SELECT_K_RULE, coherence_per_topic, match_topics, topic_diversity
 
 
 @pytest.fixture(scope="module")
@@ -73,16 +73,83 @@ def test_stability(tokens):
 
 
 def test_select_k(tokens):
-    frame, best = select_k(tokens, [3, 4, 5], "nmf", seeds=[0, 1])
-    assert list(frame.columns) == ["k", "method", "seed", "measure", "value"]
+    with pytest.warns(UserWarning, match="no k reaches stability"):  # (46 short paragraphs)
+        frame, best = select_k(tokens, [3, 4, 5], "nmf", seeds=[0, 1])
+    assert list(frame.columns) == ["k", "method", "seed", "measure", "value", "recommended"]
     assert set(frame["measure"]) == {"c_v", "diversity", "stability"}
     assert len(frame[frame.measure == "c_v"]) == 6
     means = frame.groupby(["measure", "k"])["value"].mean()
     stable = [k for k in (3, 4, 5) if means["stability", k] >= 0.5] or [3, 4, 5]
     assert best == max(stable, key=lambda k: (means["c_v", k], -k))
-    parallel, best_parallel = select_k(tokens, [3, 4, 5], "nmf", seeds=[0, 1], n_jobs=2)
+    # the rule is written into the table: the recommended rows, and the rule itself
+    assert (frame["recommended"] == (frame["k"] == best)).all() and frame["recommended"].any()
+    assert frame.attrs["rule"] == SELECT_K_RULE.format(min_stability=0.5, measure="c_v")
+    assert "at least 0.5" in frame.attrs["rule"] and "highest mean c_v" in frame.attrs["rule"]
+    with pytest.warns(UserWarning, match="no k reaches stability"):
+        parallel, best_parallel = select_k(tokens, [3, 4, 5], "nmf", seeds=[0, 1], n_jobs=2)
     pd.testing.assert_frame_equal(frame, parallel)
-    assert best == best_parallel
+    assert best == best_parallel and parallel.attrs == frame.attrs
+
+
+def test_select_k_rule_follows_its_settings(tokens):
+    frame, best = select_k(tokens, [3, 4], "nmf", seeds=[0, 1], measures=("diversity", "c_v"),
+                           min_stability=0.2)
+    assert frame.attrs["rule"] == SELECT_K_RULE.format(min_stability=0.2, measure="diversity")
+    means = frame.groupby(["measure", "k"])["value"].mean()
+    stable = [k for k in (3, 4) if means["stability", k] >= 0.2] or [3, 4]
+    assert best == max(stable, key=lambda k: (means["diversity", k], -k))
+    assert set(frame.loc[frame["recommended"], "k"]) == {best}
+
+
+def test_nmf_stability_in_select_k_comes_from_resampled_documents(tokens):
+    """NMF's start hardly depends on the seed: on the same documents two seeds agree (stability
+    1 for every k, which is what select_k printed before); each seed now fits its own 80% of
+    the documents (Greene et al. 2014), and the runs disagree where the corpus is thin."""
+    kwargs = dict(measures=("c_v",), min_stability=0.0)
+    resampled, _ = select_k(tokens, [3, 4, 5], "nmf", seeds=[0, 1], **kwargs)
+    same_documents, _ = select_k(tokens, [3, 4, 5], "nmf", seeds=[0, 1], sample=1.0, **kwargs)
+    assert (same_documents.loc[same_documents.measure == "stability", "value"] == 1).all()
+    stability_ = resampled.loc[resampled.measure == "stability", "value"]
+    assert ((0 <= stability_) & (stability_ < 0.9)).all()
+
+
+def test_select_k_fits_each_seed_on_its_sample_and_scores_on_all_documents(tokens):
+    frame, _ = select_k(tokens, [3, 4], "nmf", seeds=[5, 6], measures=("c_v",), min_stability=0)
+    for k in (3, 4):
+        for seed in (5, 6):  # the same documents for every k: a seeded sample of 80%
+            rows = np.sort(np.random.default_rng(seed).choice(len(tokens), round(0.8 * len(tokens)),
+                                                              replace=False))
+            model = fit_nmf([tokens[i] for i in rows], k, seed=seed)
+            value = frame.query("k == @k and seed == @seed and measure == 'c_v'")["value"].item()
+            assert value == pytest.approx(coherence(model, tokens, "c_v"), abs=1e-12)
+    # stability: as vnparty.stability of those runs (the first seed's run is the reference)
+    runs = [fit_nmf([tokens[i] for i in np.sort(np.random.default_rng(s).choice(
+        len(tokens), round(0.8 * len(tokens)), replace=False))], 3, seed=s) for s in (5, 6)]
+    value = frame.query("k == 3 and measure == 'stability'")["value"].item()
+    assert value == pytest.approx(stability(runs)["stability"].mean(), abs=1e-12)
+    assert 0 <= value < 1
+
+
+def test_select_k_progress_names_each_fit(tokens, capsys):
+    select_k(tokens, [3], "nmf", seeds=[0, 1], measures=("diversity",), min_stability=0,
+             progress=True)
+    error = capsys.readouterr().err
+    assert "fitting k=3 seed 0" in error and "fitting k=3 seed 1" in error
+    select_k(tokens, [3], "nmf", seeds=[0, 1], measures=("diversity",), min_stability=0)
+    assert capsys.readouterr().err == ""
+
+
+def test_public_functions_have_numpydoc_sections():
+    import inspect
+
+    from vnparty import evaluation
+
+    for name in evaluation.__all__:
+        function = getattr(evaluation, name)
+        if inspect.isfunction(function):
+            doc = inspect.getdoc(function)
+            assert "Parameters\n----------" in doc and "Returns\n-------" in doc, name
+    assert "SELECT_K_RULE" in evaluation.__all__
 
 
 def test_select_k_bad_input(tokens):
@@ -92,6 +159,9 @@ def test_select_k_bad_input(tokens):
         select_k(tokens, [3], measures=["coherence"])
     with pytest.raises(ValueError, match="two seeds"):
         select_k(tokens, [3], seeds=[0])
+    for sample in (0, 1.5, -0.2):
+        with pytest.raises(ValueError, match=r"sample is the share of the documents .* \(0, 1\]"):
+            select_k(tokens, [3], "nmf", sample=sample)
 
 
 def test_select_k_warns_when_no_k_is_stable(tokens):

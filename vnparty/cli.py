@@ -13,14 +13,17 @@ import os
 import re
 import sys
 import traceback
+import warnings
 
 __all__ = ["main", "build_parser", "describe"]
 
-# names in error messages ("k=1", "text_column=...") and the flags that set them
+# names in messages ("k=1", "unit='paragraph'", "text_column=...", "n_jobs must be") and the
+# flags that set them
 _FLAGS = {"k": "--k", "ks": "--ks", "seed": "--seed", "seeds": "--seeds", "unit": "--unit",
           "models": "--models", "text_column": "--text-column", "n_jobs": "--jobs",
           "cache": "--cache", "n_runs": "--runs", "by": "--by"}
-_NAMED = re.compile(r"(?<![\w-])(" + "|".join(_FLAGS) + r")=")
+_NAMED = re.compile(r"(?<![\w-])(" + "|".join(_FLAGS) + r")(?:=(?:'([\w.-]*)')?|(?= must\b))")
+_CALL = re.compile(r"\w+\(\.\.\., (--[\w-]+ [\w.-]+)\)")  # "split_units(..., unit='x')"
 
 
 def _stdin_lines():
@@ -160,11 +163,16 @@ def _select_k(args) -> int:
     if args.out and os.path.lexists(args.out) and not args.force:  # (before the work, too)
         raise FileExistsError(f"{args.out} exists; choose another file for the scores, or "
                               "pass --force to replace it")
+    if min(args.ks) < 2:
+        raise ValueError(f"--ks {min(args.ks)}: each number of topics is at least 2; one "
+                         "topic is the whole corpus")
     _, _, tokens = _read_tokens(args)
-    frame, best = select_k(tokens, args.ks, args.model, args.seeds, n_jobs=args.jobs)
+    frame, best = select_k(tokens, args.ks, args.model, args.seeds, n_jobs=args.jobs,
+                           progress=True)
     summary = frame.groupby(["measure", "k"])["value"].mean().unstack("measure")
     print(summary.round(3).to_string())
     print(f"recommended k: {best}")
+    print(f"  rule: {frame.attrs['rule']}")
     if args.out:
         from .io import atomic_write_text, csv_text
         atomic_write_text(args.out, csv_text(frame))
@@ -180,6 +188,8 @@ def _positive(text: str) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``vnparty`` command and its subcommands."""
+    from .evaluation import SELECT_K_RULE
+
     debug = argparse.ArgumentParser(add_help=False)
     debug.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
                        help="show the traceback when a command fails")
@@ -218,15 +228,17 @@ def build_parser() -> argparse.ArgumentParser:
                                           "articles, byte-identical from run to run.")
     report_arguments(rep, "province and source")
     rep.add_argument("--unit", default="paragraph", choices=("article", "paragraph", "sentence"),
-                     help="documents the models see (default paragraph)")
+                     help="what one document of the models is (default paragraph)")
     rep.set_defaults(run=_reproduce)
 
     def corpus_arguments(sub, model: bool = True):
         sub.add_argument("input", help="a folder of .txt files, a .csv or .jsonl file")
         sub.add_argument("--text-column", default="text", help="text column of a CSV / JSONL")
-        sub.add_argument("--unit", default="paragraph", choices=("article", "paragraph", "sentence"))
+        sub.add_argument("--unit", default="paragraph", choices=("article", "paragraph", "sentence"),
+                         help="what one document of the models is (default paragraph)")
         if model:
-            sub.add_argument("--model", default="nmf", choices=("lda", "nmf"))
+            sub.add_argument("--model", default="nmf", choices=("lda", "nmf"),
+                             help="the topic model (default %(default)s)")
         sub.add_argument("--jobs", type=int, default=1, help="processes (default 1)")
         sub.add_argument("--cache", help="folder for the cache of segmented text")
         sub.add_argument("--scheduler", metavar="ADDRESS",
@@ -246,7 +258,8 @@ def build_parser() -> argparse.ArgumentParser:
                                           "model, its topics and document shares.")
     corpus_arguments(top)
     top.add_argument("--k", type=int, required=True, help="number of topics")
-    top.add_argument("--seed", type=_positive, default=0)
+    top.add_argument("--seed", type=_positive, default=0,
+                     help="seed of the fit (default 0); the same seed gives the same topics")
     top.add_argument("--runs", type=int, default=1,
                      help="fit the model this many times and keep their consensus, whose topics "
                           "do not depend on the seed (20 is a good choice; default 1: one fit)")
@@ -258,10 +271,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     sel = commands.add_parser("select-k", parents=[debug], help="compare numbers of topics on your corpus",
                               description="Fit every k and seed, score coherence, diversity and "
-                                          "stability, and recommend a k.")
+                                          "stability, and recommend a k: "
+                                          + SELECT_K_RULE.format(min_stability=0.5, measure="c_v")
+                                          + ".")
     corpus_arguments(sel)
-    sel.add_argument("--ks", type=int, nargs="+", required=True)
-    sel.add_argument("--seeds", type=_positive, nargs="+", default=[0, 1, 2])
+    sel.set_defaults(model="lda")  # as vnparty.select_k
+    sel.add_argument("--ks", type=int, nargs="+", required=True,
+                     help="the numbers of topics compared, e.g. --ks 4 6 8 10")
+    sel.add_argument("--seeds", type=_positive, nargs="+", default=[0, 1, 2],
+                     help="one run per seed and k, each on its own random 80%% of the documents; "
+                          "stability is how well the runs agree (default 0 1 2)")
     sel.add_argument("--out", help="CSV file for the scores")
     sel.add_argument("--force", action="store_true", help="replace the --out file if it exists")
     sel.set_defaults(run=_select_k)
@@ -309,8 +328,32 @@ def describe(error: BaseException) -> str:
     else:
         text = (f"unexpected {type(error).__name__}: {error}; this is a bug in vnparty: rerun "
                 "with --debug and report the traceback")
-    text = _NAMED.sub(lambda match: _FLAGS[match.group(1)] + " ", text)
+    return _with_flags(text)
+
+
+def _with_flags(text: str) -> str:
+    """``text`` on one line, with the flags that set the values named in it."""
+    def flag(match):
+        value = match.group(2)
+        return _FLAGS[match.group(1)] + ("" if match.group(0).endswith(match.group(1)) else
+                                         " " if value is None else f" {value}")
+
+    text = _CALL.sub(r"\1", _NAMED.sub(flag, text))
     return " ".join(text.split())
+
+
+def _show_warning(seen: set[str]):
+    """A ``warnings.showwarning`` that prints ``vnparty: warning: <message>``, once per message,
+    without the file and line that raised it."""
+    def show(message, category, filename, lineno, file=None, line=None):
+        text = _with_flags(str(message))
+        if text in seen:  # (the library and the CLI may both warn of one thing)
+            return
+        seen.add(text)
+        from tqdm import tqdm  # above any progress bar, not inside it
+
+        tqdm.write(f"vnparty: warning: {text}", file=file or sys.stderr)
+    return show
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -319,6 +362,8 @@ def main(argv: list[str] | None = None) -> int:
     130 on Ctrl-C. ``reproduce --check`` also exits with 1 when files differ."""
     args = build_parser().parse_args(argv)
     debug = getattr(args, "debug", False)
+    shown = warnings.showwarning
+    warnings.showwarning = _show_warning(set())
     try:
         return args.run(args)
     except KeyboardInterrupt:
@@ -338,6 +383,8 @@ def main(argv: list[str] | None = None) -> int:
             traceback.print_exc()
         print(f"vnparty: error: {describe(error)}", file=sys.stderr)
         return 1
+    finally:
+        warnings.showwarning = shown
 
 
 if __name__ == "__main__":  # pragma: no cover

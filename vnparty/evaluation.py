@@ -10,23 +10,55 @@ from __future__ import annotations
 import itertools
 import warnings
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import ExitStack
 from typing import Callable, Sequence
 
 import numpy as np
 import pandas as pd
 from scipy.optimize import linear_sum_assignment
+from tqdm import tqdm  # the plain bar: tqdm.auto warns on import in a notebook without ipywidgets
 
 from .features import count_matrix
 from .models import TopicModel, fit_lda, fit_nmf
 from .parallel import cap_workers
 
-__all__ = ["MEASURES", "coherence", "coherence_per_topic", "topic_diversity", "perplexity",
-           "stability", "select_k", "match_topics"]
+__all__ = ["MEASURES", "SELECT_K_RULE", "coherence", "coherence_per_topic", "topic_diversity",
+           "perplexity", "stability", "select_k", "match_topics"]
+
+#: How :func:`select_k` recommends a k, with its ``min_stability`` and first measure to fill in
+#: (``SELECT_K_RULE.format(min_stability=0.5, measure="c_v")``); the frame it returns carries
+#: the filled-in rule in ``frame.attrs["rule"]``.
+SELECT_K_RULE = ("among the k whose stability (mean matched top-word Jaccard of runs on "
+                 "resampled documents) is at least {min_stability}, or all k when none is, the "
+                 "highest mean {measure}; ties to the smaller k")
 
 
 def coherence_per_topic(model: TopicModel, tokens: Sequence[Sequence[str]],
                         measure: str = "c_v", n: int = 10) -> np.ndarray:
-    """Coherence of each topic's top ``n`` words on ``tokens`` (gensim's CoherenceModel)."""
+    """Coherence of each topic's top ``n`` words on ``tokens`` (gensim's CoherenceModel).
+
+    Parameters
+    ----------
+    model : TopicModel
+        A fitted model.
+    tokens : sequence of sequences of str
+        The reference texts whose word co-occurrences score the topics (empty ones are
+        skipped); usually the documents the model was fitted on.
+    measure : str
+        gensim's coherence name: "c_v", "c_npmi", "u_mass" or "c_uci".
+    n : int
+        Top words per topic scored; words absent from ``tokens`` are left out.
+
+    Returns
+    -------
+    numpy.ndarray
+        One float per topic, in the model's topic order.
+
+    Raises
+    ------
+    ValueError
+        From gensim, when ``measure`` is not one of its coherence names.
+    """
     from gensim.corpora import Dictionary
     from gensim.models import CoherenceModel
 
@@ -39,16 +71,48 @@ def coherence_per_topic(model: TopicModel, tokens: Sequence[Sequence[str]],
 
 
 def topic_diversity(model: TopicModel, n: int = 25) -> float:
-    """Share of distinct words among the top ``n`` words of all topics (1 = no overlap)."""
+    """Share of distinct words among the top ``n`` words of all topics (1 = no overlap).
+
+    Parameters
+    ----------
+    model : TopicModel
+        A fitted model.
+    n : int
+        Top words per topic (Dieng et al. 2020 use 25).
+
+    Returns
+    -------
+    float
+        Between 1/k (every topic has the same top words) and 1.
+    """
     words = [w for topic in model.top_words(n) for w in topic]
     return len(set(words)) / len(words)
 
 
 def perplexity(model: TopicModel, tokens: Sequence[Sequence[str]]) -> float:
-    """Per-word perplexity of ``tokens`` under an LDA model, by document completion: shares are
-    inferred from every other word of a document and the remaining words are scored, so the
-    words scored were never seen by the inference (held-out perplexity when ``tokens`` were
-    not used for training)."""
+    """Per-word perplexity of ``tokens`` under an LDA model, by document completion.
+
+    Shares are inferred from every other word of a document and the remaining words are
+    scored, so the words scored were never seen by the inference (held-out perplexity when
+    ``tokens`` were not used for training).
+
+    Parameters
+    ----------
+    model : TopicModel
+        A fitted LDA model (``model.kind == "lda"``).
+    tokens : sequence of sequences of str
+        The documents to score.
+
+    Returns
+    -------
+    float
+        exp(-log likelihood per scored word); lower is better, 1 is perfect.
+
+    Raises
+    ------
+    ValueError
+        When ``model`` is not LDA, or no scored word of ``tokens`` is in its vocabulary.
+    """
     if model.kind != "lda":
         raise ValueError("perplexity is defined for LDA models only")
     observed = [list(doc)[0::2] for doc in tokens]
@@ -78,7 +142,29 @@ MEASURES: dict[str, Callable] = {
 
 def coherence(model: TopicModel, tokens: Sequence[Sequence[str]], measure: str = "c_v",
               n: int = 10) -> float:
-    """Mean coherence of the topics: ``measure`` is "c_v", "c_npmi", "u_mass" or "c_uci"."""
+    """Mean coherence of the topics (see :func:`coherence_per_topic`).
+
+    Parameters
+    ----------
+    model : TopicModel
+        A fitted model.
+    tokens : sequence of sequences of str
+        The reference texts.
+    measure : str
+        "c_v", "c_npmi", "u_mass" or "c_uci".
+    n : int
+        Top words per topic scored.
+
+    Returns
+    -------
+    float
+        The mean over topics.
+
+    Raises
+    ------
+    ValueError
+        When ``measure`` is not a coherence measure.
+    """
     if measure not in MEASURES or not measure.startswith(("c_", "u_")):
         names = [m for m in MEASURES if m.startswith(("c_", "u_"))]
         raise ValueError(f"unknown coherence measure {measure!r}; use one of {names}")
@@ -93,7 +179,19 @@ def _jaccard(a: Sequence[str], b: Sequence[str]) -> float:
 
 def match_topics(a: list[list[str]], b: list[list[str]]) -> tuple[np.ndarray, np.ndarray]:
     """Best one-to-one matching of two topic lists by top-word Jaccard (Hungarian assignment).
-    Returns ``columns`` (topic of ``b`` matched to each topic of ``a``) and the similarities."""
+
+    Parameters
+    ----------
+    a, b : list of list of str
+        The top words of each topic of two models.
+
+    Returns
+    -------
+    columns : numpy.ndarray
+        For each topic of ``a``, the topic of ``b`` matched to it.
+    similarity : numpy.ndarray
+        For each topic of ``a``, the Jaccard similarity of its top words and its match's.
+    """
     similarity = np.array([[_jaccard(x, y) for y in b] for x in a])
     rows, columns = linear_sum_assignment(-similarity)
     return columns[np.argsort(rows)], similarity[rows, columns][np.argsort(rows)]
@@ -102,8 +200,25 @@ def match_topics(a: list[list[str]], b: list[list[str]]) -> tuple[np.ndarray, np
 def stability(models: Sequence[TopicModel], n: int = 10) -> pd.DataFrame:
     """Agreement of models fitted with different seeds: each topic of the first model is
     matched to a topic of every other model (Hungarian assignment on top-``n`` Jaccard).
-    Returns one row per topic of the first model: topic, stability (mean matched Jaccard),
-    min (worst match)."""
+
+    Parameters
+    ----------
+    models : sequence of TopicModel
+        At least two models with the same k; the first is the reference.
+    n : int
+        Top words per topic compared.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per topic of the first model: topic, stability (mean matched Jaccard over
+        the other models), min (worst match).
+
+    Raises
+    ------
+    ValueError
+        When fewer than two models are given.
+    """
     if len(models) < 2:
         raise ValueError("stability needs models from at least two seeds")
     matched = _matched([m.top_words(n) for m in models])
@@ -120,11 +235,20 @@ def _matched(top_words: list[list[list[str]]]) -> np.ndarray:
 _FIT = {"lda": fit_lda, "nmf": fit_nmf}
 
 
+def _resample(n_documents: int, share: float, seed: int) -> np.ndarray:
+    """Sorted indices of a seeded random ``share`` of the documents (all of them for 1.0)."""
+    if share >= 1:
+        return np.arange(n_documents)
+    size = max(1, round(share * n_documents))
+    return np.sort(np.random.default_rng(seed).choice(n_documents, size, replace=False))
+
+
 def _fit_and_score(job):
-    tokens, method, k, seed, measures, n, params = job
-    model = _FIT[method](tokens, k, seed=seed, **params)
+    tokens, method, k, seed, measures, n, sample, params = job
+    model = _FIT[method]([tokens[i] for i in _resample(len(tokens), sample, seed)], k,
+                         seed=seed, **params)
     rows = []
-    for name in measures:
+    for name in measures:  # scored on every document, not only the run's sample
         if name == "perplexity" and method != "lda":
             continue
         value = MEASURES[name](model, tokens, n)
@@ -134,21 +258,69 @@ def _fit_and_score(job):
 
 def select_k(tokens: Sequence[Sequence[str]], ks: Sequence[int], method: str = "lda",
              seeds: Sequence[int] = (0, 1, 2), *, measures: Sequence[str] = ("c_v", "diversity"),
-             n: int = 10, n_jobs: int = 1, min_stability: float = 0.5, **params
-             ) -> tuple[pd.DataFrame, int]:
-    """Fit ``method`` ("lda" or "nmf") for every k and seed and score each fit.
+             n: int = 10, n_jobs: int = 1, min_stability: float = 0.5, sample: float = 0.8,
+             progress: bool = False, **params) -> tuple[pd.DataFrame, int]:
+    """Fit ``method`` for every k and seed, score each fit and recommend a k.
 
-    Returns a tidy frame (k, method, seed, measure, value) — with a "stability" row per k, the
-    mean matched top-word Jaccard of the other seeds to the first — and the recommended k.
+    Each seed's run is fitted on a random ``sample`` of the documents drawn with that seed
+    (the same documents for every k) and seeded with it, as in the stability analysis of
+    Greene, O'Callaghan & Cunningham (2014, "How many topics?"): a k whose topics come back
+    when the documents change is one the corpus supports. This matters most for NMF, whose
+    start (``init="nndsvda"``) hardly depends on the seed, so that runs on the same documents
+    agree by construction. Every measure is scored on all documents (coherence: gensim's
+    CoherenceModel on all of ``tokens``), then averaged over seeds.
 
-    Rule: among the k whose stability is at least ``min_stability`` (all k, with a warning,
-    when none is), take the one with the highest mean of the first measure (c_v by default)
-    over seeds; ties go to the smaller k. ``n_jobs`` > 1 fits in that many processes; the result
-    does not depend on it.
+    The recommended k follows :data:`SELECT_K_RULE`: among the k whose stability is at least
+    ``min_stability`` (all k, with a warning, when none is), the highest mean of the first
+    measure over seeds; ties go to the smaller k.
 
-    NMF with its default ``init="nndsvda"`` depends on the seed only through the randomised SVD
-    that starts it, so its stability across seeds is close to 1 by construction; to see how
-    NMF topics depend on the documents, refit on subsets of them.
+    Parameters
+    ----------
+    tokens : sequence of sequences of str
+        The documents.
+    ks : sequence of int
+        The numbers of topics compared.
+    method : {"lda", "nmf"}
+        The model fitted (:func:`vnparty.fit_lda` or :func:`vnparty.fit_nmf`).
+    seeds : sequence of int
+        At least two seeds: one run per seed and k.
+    measures : sequence of str
+        Names from :data:`MEASURES`; the first one chooses k. "perplexity" is skipped for NMF.
+    n : int
+        Top words per topic for the measures and for stability.
+    n_jobs : int
+        Fit in that many processes when > 1; the result does not depend on it.
+    min_stability : float
+        The stability a k needs to be recommended.
+    sample : float
+        Share of the documents each run is fitted on, in (0, 1]; 1.0 fits every run on all
+        documents, so that runs differ by their seed only.
+    progress : bool
+        Show a progress bar naming the fit under way ("fitting k=5 seed 1").
+    **params
+        Passed on to the fitting function.
+
+    Returns
+    -------
+    frame : pandas.DataFrame
+        Tidy scores: k, method, seed, measure, value (one row per k, seed and measure, and a
+        "stability" row per k, given the first seed: the mean matched top-word Jaccard of the
+        other seeds' runs to the first seed's, as :func:`stability`), and recommended (True on
+        the rows of the recommended k).
+        ``frame.attrs["rule"]`` is the rule, filled in.
+    best : int
+        The recommended k.
+
+    Raises
+    ------
+    ValueError
+        For an unknown method or measure, no k, fewer than two seeds, or ``sample`` outside
+        (0, 1].
+
+    Warns
+    -----
+    UserWarning
+        When no k reaches ``min_stability``.
     """
     if method not in _FIT:
         raise ValueError(f"method must be 'lda' or 'nmf', not {method!r}")
@@ -158,14 +330,24 @@ def select_k(tokens: Sequence[Sequence[str]], ks: Sequence[int], method: str = "
     ks, seeds = sorted(set(ks)), list(dict.fromkeys(seeds))
     if not ks or len(seeds) < 2:
         raise ValueError("select_k needs at least one k and two seeds (for stability)")
+    if not 0 < sample <= 1:
+        raise ValueError(f"sample is the share of the documents each run is fitted on, in "
+                         f"(0, 1], not {sample!r}; 0.8 is usual")
     tokens = [list(doc) for doc in tokens]
-    jobs = [(tokens, method, k, seed, tuple(measures), n, params)
-            for k, seed in itertools.product(ks, seeds)]
-    if n_jobs > 1:
-        with ProcessPoolExecutor(max_workers=cap_workers(n_jobs)) as pool:
-            results = list(pool.map(_fit_and_score, jobs))
-    else:
-        results = [_fit_and_score(job) for job in jobs]
+    keys = list(itertools.product(ks, seeds))
+    jobs = [(tokens, method, k, seed, tuple(measures), n, sample, params) for k, seed in keys]
+    results = []
+    with ExitStack() as stack:
+        fits = map(_fit_and_score, jobs)
+        if n_jobs > 1:
+            pool = stack.enter_context(ProcessPoolExecutor(max_workers=cap_workers(n_jobs)))
+            fits = pool.map(_fit_and_score, jobs)
+        bar = stack.enter_context(tqdm(total=len(jobs), unit="fit", disable=not progress,
+                                       desc="fitting"))
+        for k, seed in keys:  # in order, whatever the processes
+            bar.set_description(f"fitting k={k} seed {seed}")
+            results.append(next(fits))
+            bar.update()
     rows = [row for _, scored in results for row in scored]
     for i, k in enumerate(ks):
         top = [words for words, _ in results[i * len(seeds):(i + 1) * len(seeds)]]
@@ -178,5 +360,7 @@ def select_k(tokens: Sequence[Sequence[str]], ks: Sequence[int], method: str = "
                       f"{max(means['stability'][k] for k in ks):.2f}); k is chosen by "
                       f"{measures[0]} alone: read the topics with care", stacklevel=2)
         stable = ks
-    best = max(stable, key=lambda k: (means[measures[0], k], -k))
-    return frame, int(best)
+    best = int(max(stable, key=lambda k: (means[measures[0], k], -k)))
+    frame["recommended"] = frame["k"] == best
+    frame.attrs["rule"] = SELECT_K_RULE.format(min_stability=min_stability, measure=measures[0])
+    return frame, best

@@ -312,7 +312,7 @@ class Preprocessor(TransformerMixin, BaseEstimator):
         show = (total or 0) > PROGRESS_ABOVE if self.progress is None else self.progress
         batch, words, count = [], WordNumbers(), 0  # (an empty table when there are no texts)
         for numbers, words in tqdm(self._numbered(texts), total=total, disable=not show,
-                                   desc="preprocess", unit="text"):
+                                   desc="segmenting", unit="text"):
             batch.append(numbers)
             count += 1
             if len(batch) == size:
