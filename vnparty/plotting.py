@@ -519,7 +519,8 @@ def plot_wordclouds(top_words: Sequence[Sequence[str]], weights: Sequence[Sequen
         return fig
 
 
-def plot_corpus_overview(lengths: pd.DataFrame, vocabulary: pd.DataFrame) -> Figure:
+def plot_corpus_overview(lengths: pd.DataFrame, vocabulary: pd.DataFrame, *,
+                         total: int | None = None) -> Figure:
     """Left: tokens per article, with its paragraph count. Right: vocabulary size after each
     preprocessing step.
 
@@ -529,13 +530,16 @@ def plot_corpus_overview(lengths: pd.DataFrame, vocabulary: pd.DataFrame) -> Fig
         One row per article: columns label, tokens, paragraphs.
     vocabulary : pandas.DataFrame
         One row per preprocessing step: columns step, words.
+    total : int, optional
+        The number of articles in the corpus when ``lengths`` shows only some of them (the
+        longest, say); the panel's title says so.
 
     Returns
     -------
     matplotlib.figure.Figure
     """
     with _style():
-        fig = _figure(9, 3.2)
+        fig = _figure(9, max(3.2, 0.9 + 0.24 * len(lengths)))
         left, right = fig.subplots(1, 2)
         left.barh([_plain(_wrap(x, 30)) for x in lengths["label"]], lengths["tokens"],
                   color="C0")
@@ -543,7 +547,9 @@ def plot_corpus_overview(lengths: pd.DataFrame, vocabulary: pd.DataFrame) -> Fig
             left.text(tokens, y, f" {paragraphs} ¶", va="center", fontsize=7)
         left.invert_yaxis()
         left.set_xlabel("words (segmented) per article")
-        left.set_title("Articles", loc="left")
+        shown = len(lengths)
+        left.set_title("Articles" if total is None or total <= shown else
+                       f"The {shown} longest of {total:,} articles", loc="left")
         right.bar([_plain(_wrap(x, 20)) for x in vocabulary["step"]], vocabulary["words"],
                   color="C1")
         for x, words in enumerate(vocabulary["words"]):

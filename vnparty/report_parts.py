@@ -15,7 +15,7 @@ from . import plotting
 from .analysis import (align_models, article_shares, prevalence, representative_units, time_axis,
                        topic_labels, unit_frame)
 from .ensemble import fit_ensemble
-from .evaluation import MEASURES, SELECT_K_RULE, select_k, stability
+from .evaluation import MEASURES, select_k, stability
 from .explorer import explorer_html
 from .io import csv_text
 from .lexicon import default_lexicon, document_references
@@ -109,23 +109,24 @@ def shown_model(method, tokens, k, seed, settings) -> TopicModel:
 def choose_k(write, tokens, settings, n_jobs) -> int:
     """Compare the ks of every model (tables select_k, recommended_k; figure select_k); return
     the k shown: ``settings.k``, or the first model's recommendation when it is "auto"."""
-    selection, recommended = [], {}
+    selection, recommended, rule = [], {}, ""
     for method in settings.models:
         with warnings.catch_warnings(record=True) as caught:  # kept in the table, not lost
             warnings.simplefilter("always")
             chosen, best = select_k(tokens, settings.ks, method, settings.seeds, n_jobs=n_jobs,
                                     measures=("c_v", "c_npmi", "diversity"), n=settings.top_n)
         selection.append(chosen)
+        rule = chosen.attrs["rule"]
         recommended[method] = (best, "; ".join(dict.fromkeys(str(w.message) for w in caught)))
     k = recommended[settings.models[0]][0] if settings.k == "auto" else settings.k
-    shown = [(m, best, k, _why(m, best, k, settings), SELECT_K_RULE, note)
+    shown = [(m, best, k, _why(m, best, k, settings), rule, note)
              for m, (best, note) in sorted(recommended.items())]
     frame = pd.concat(selection, ignore_index=True)
     write.csv("select_k", frame)
     write.csv("recommended_k", pd.DataFrame(shown, columns=[
         "method", "recommended_k", "shown_k", "why", "rule", "note"]))
     write.figure("select_k", plotting.plot_select_k(
-        frame, {m: best for m, (best, _) in recommended.items()}, shown=k, rule=SELECT_K_RULE,
+        frame, {m: best for m, (best, _) in recommended.items()}, shown=k, rule=rule,
         note="Grey: the k shown in the other figures and tables ("
              + "; ".join(f"{m.upper()}: {why}" for m, _, _, why, _, _ in shown) + ")."))
     return k
