@@ -72,11 +72,12 @@ def build(folder, corpus, settings, default_by, *, progress, n_jobs) -> int:
         stage(stages[1])
         k = choose_k(write, corpus.tokens, settings, n_jobs)
         bar.update()
-        models = {}
+        models, scores = {}, []
         for method in settings.models:
             stage(f"fitting {method.upper()}")
-            models[method] = fit_and_score(write, method, corpus.tokens, k, settings)
+            models[method] = fit_and_score(write, method, corpus.tokens, k, settings, scores)
             bar.update()
+        write.csv("scores", pd.DataFrame(scores, columns=["model", "measure", "topic", "value"]))
         glosses = {w: g for m in models.values() for t in m.top_words(20) for w in t
                    if (g := lexicon.gloss(w))}
         by = tuple(settings.by if settings.by is not None else default_by)
@@ -143,16 +144,13 @@ def _why(method, recommended: int, shown: int, settings) -> str:
             "model keeps them comparable topic by topic (tables/alignment_lda_nmf.csv)")
 
 
-def fit_and_score(write, method, tokens, k, settings) -> TopicModel:
-    """The model shown, its scores (table scores_<method>) and its stability across seeds."""
+def fit_and_score(write, method, tokens, k, settings, scores: list) -> TopicModel:
+    """The model shown, its scores (added to ``scores``) and its stability across seeds."""
     model = shown_model(method, tokens, k, settings.seed, settings)
-    scores = []
     for measure in settings.measures:
         values = np.atleast_1d(MEASURES[measure](model, tokens, settings.top_n))
         scores += [(method, measure, t if len(values) > 1 else "all", float(v))
                    for t, v in enumerate(values)]
-    write.csv(f"scores_{method}", pd.DataFrame(scores, columns=["model", "measure", "topic",
-                                                                 "value"]))
     runs = [model if s == settings.seed else shown_model(method, tokens, k, s, settings)
             for s in settings.seeds]
     write.csv(f"stability_{method}", stability(runs, settings.top_n))
