@@ -173,3 +173,16 @@ def test_prevalence_by_category_from_python(corpus):
     assert set(table["category"]) == set(CATEGORIES)
     sizes = table.drop_duplicates("category").set_index("category")["articles"]
     assert sizes.sum() == len(articles)
+
+
+def test_file_stems_fold_vietnamese_column_names():
+    from vnparty.report_parts import file_stem
+
+    assert file_stem("Chuyên mục") == "chuyen_muc" and file_stem("Đơn vị") == "don_vi"
+    assert file_stem("???") == "column"
+
+
+def test_runs_below_one_are_refused(corpus, tmp_path, capsys):
+    with pytest.raises(SystemExit) as exit:
+        main(["analyze", str(corpus), "--out", str(tmp_path / "o"), "--runs", "0"])
+    assert exit.value.code == 2 and "--runs: 0: give 1 or more" in capsys.readouterr().err

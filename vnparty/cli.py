@@ -179,6 +179,13 @@ def _select_k(args) -> int:
     return 0
 
 
+def _at_least_one(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text}: give 1 or more")
+    return value
+
+
 def _positive(text: str) -> int:
     value = int(text)
     if value < 0:
@@ -216,7 +223,7 @@ def build_parser() -> argparse.ArgumentParser:
                          help="k values compared in select_k (default 4 5 6 7 8)")
         sub.add_argument("--seeds", type=_positive, nargs="+", default=[0, 1, 2, 3, 4],
                          help="seeds for select_k and stability (default 0 1 2 3 4)")
-        sub.add_argument("--runs", type=int, default=20,
+        sub.add_argument("--runs", type=_at_least_one, default=20,
                          help="runs behind each model shown: their consensus gives the same "
                               "themes from any seed (default 20; 1 for a single fit)")
         sub.add_argument("--by", action="append", metavar="COLUMN",
@@ -260,7 +267,7 @@ def build_parser() -> argparse.ArgumentParser:
     top.add_argument("--k", type=int, required=True, help="number of topics")
     top.add_argument("--seed", type=_positive, default=0,
                      help="seed of the fit (default 0); the same seed gives the same topics")
-    top.add_argument("--runs", type=int, default=1,
+    top.add_argument("--runs", type=_at_least_one, default=1,
                      help="fit the model this many times and keep their consensus, whose topics "
                           "do not depend on the seed (20 is a good choice; default 1: one fit)")
     top.add_argument("--out", required=True, help="output folder")

@@ -244,9 +244,13 @@ def model_outputs(write, method, model, frame, glosses, settings, by) -> None:
             model.doc_topic, [f"{a[:3]} ¶{i}" for a, i in zip(rows["article_id"], rows["unit_index"])],
             list(range(model.k)), title=f"{name}: topic shares per {settings.unit}",
             annotate=False))
+    stems: set[str] = set()
     for column in by:
         table = prevalence(model, frame, by=column, seed=settings.seed)
-        stem = file_stem(column)
+        stem = base = file_stem(column)
+        while stem in stems:  # "Năm" and "nam" name different columns
+            stem = f"{base}_{len(stems)}"
+        stems.add(stem)
         write.csv(f"prevalence_{stem}_{method}", table)
         write.figure(f"prevalence_{stem}_{method}", plotting.plot_prevalence(
             table, by=column, title=f"{name}: topic prevalence by {column}", labels=panel_titles,
