@@ -112,6 +112,32 @@ def test_pages_exist(site):
             assert f"benchmarks/{script.name}" in performance, script.name
 
 
+@pytest.mark.slow
+def test_every_notebook_has_a_page_with_its_outputs(site):
+    """docs/hooks/notebooks.py: a page per notebooks/NN_name.ipynb under "Notebooks", its PNG
+    outputs as image files beside it, the .ipynb for download, and no script from another host."""
+    notebooks = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+    assert len(notebooks) >= 7
+    index = _html(site / "notebooks" / "index.html")
+    home = _html(site / "index.html")
+    for notebook in notebooks:
+        page = site / "notebooks" / notebook.stem / "index.html"
+        assert page.is_file(), f"no page for {notebook.name}"
+        text = _html(page)
+        assert f'href="{notebook.stem}/"' in index and f'href="notebooks/{notebook.stem}/"' in home
+        assert (site / "notebooks" / notebook.name).read_bytes() == notebook.read_bytes()
+        cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+        images = sum("image/png" in o.get("data", {}) for c in cells for o in c.get("outputs", []))
+        shown = re.findall(r'<img[^>]*src="(out-[^"]+\.png)"', text)
+        assert len(shown) == images, notebook.name
+        for name in shown:
+            assert (page.parent / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", name
+        scripts = re.findall(r"<script[^>]*\bsrc=[\"']?([^\"' >]+)", text, re.IGNORECASE)
+        assert scripts and not [s for s in scripts if re.match(r"(?i)(https?:)?//", s)], scripts
+    # the outputs are shown: a number printed by notebook 05 appears on its page
+    assert "0.49" in _html(site / "notebooks" / "05_themes_across_articles" / "index.html")
+
+
 class _Resources(HTMLParser):
     """Every URL a page loads by itself (not the ones a reader may follow)."""
 

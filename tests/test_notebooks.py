@@ -1,56 +1,46 @@
 """The tutorial notebooks run top to bottom, offline, and their committed outputs are current.
 
-Each notebook is executed in a fresh kernel of this interpreter (``sys.executable``) inside a
-temporary copy of notebooks/, which is also the kernel's working directory, so a run never writes
-into the checkout. The text outputs of every code cell (``text/plain`` and printed streams) must
-equal the committed ones up to trailing white space; images are not compared. When a library change
-alters an output on purpose, rebuild the notebooks with ``python notebooks/_build.py`` and commit
-them.
+Each notebook is executed by the builder's own runner (``notebooks/_build.py``: a fresh kernel of
+this interpreter, ``sys.executable``, inside a temporary copy of notebooks/, which is also the
+kernel's working directory, so a run never writes into the checkout). The text outputs of every
+code cell (``text/plain`` and printed streams) must equal the committed ones up to trailing white
+space; images are not compared. Each notebook's source ``NN_name.py`` (jupytext percent format)
+and its committed ``NN_name.ipynb`` must hold the same cells, so neither can be edited alone.
+When a library change alters an output on purpose, rebuild the notebooks with
+``python notebooks/_build.py`` and commit them.
 """
 
 from __future__ import annotations
 
 import difflib
-import json
+import importlib.util
 import re
-import shutil
-import sys
 from pathlib import Path
 
 import nbformat
 import pytest
-from jupyter_client.kernelspec import KernelSpecManager
-from jupyter_client.manager import AsyncKernelManager
-from nbclient import NotebookClient
 
 pytestmark = pytest.mark.slow
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 NAMES = sorted(p.name for p in NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+SOURCES = sorted(p.name for p in NOTEBOOKS.glob("[0-9][0-9]_*.py"))
 EXPECTED = ["01_quickstart.ipynb", "02_vietnamese_preprocessing.ipynb", "03_lda_vs_nmf.ipynb",
             "04_choosing_k_and_stability.ipynb", "05_themes_across_articles.ipynb",
             "06_your_own_corpus.ipynb", "07_codebook_themes.ipynb"]
-CELL_TIMEOUT = 120  # seconds per cell
-KERNEL = "vnparty-test-python"
+
+
+def _builder():
+    """notebooks/_build.py, the one runner of the notebooks (it is not a package module)."""
+    spec = importlib.util.spec_from_file_location("vnparty_notebooks_build",
+                                                  NOTEBOOKS / "_build.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def _read(name: str):
     return nbformat.read(NOTEBOOKS / name, as_version=4)
-
-
-def _kernel_manager(folder: Path) -> AsyncKernelManager:
-    """A kernel manager that can only start ``sys.executable``: a kernelspec of its own in
-    ``folder``, so that no user or system "python3" kernel of another interpreter is picked."""
-    spec = folder / KERNEL
-    spec.mkdir(parents=True)
-    (spec / "kernel.json").write_text(json.dumps({
-        "argv": [sys.executable, "-Xfrozen_modules=off", "-m", "ipykernel_launcher",
-                 "-f", "{connection_file}"],
-        "display_name": "vnparty tests", "language": "python"}), encoding="utf-8")
-    manager = AsyncKernelManager(kernel_name=KERNEL,
-                                 kernel_spec_manager=KernelSpecManager(kernel_dirs=[str(folder)]))
-    assert manager.kernel_spec.argv[0] == sys.executable
-    return manager
 
 
 def _text_outputs(cell) -> list[tuple[str, str]]:
@@ -75,19 +65,40 @@ def _text_outputs(cell) -> list[tuple[str, str]]:
 
 def test_the_tutorial_notebooks_are_there():
     assert NAMES == EXPECTED
+    assert SOURCES == [name.replace(".ipynb", ".py") for name in EXPECTED]
+
+
+def _cells(nb) -> list[tuple[str, str]]:
+    return [(cell.cell_type, cell.source.strip()) for cell in nb.cells]
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_notebook_runs_and_its_outputs_are_current(name, tmp_path):
-    work = tmp_path / "notebooks"
-    shutil.copytree(NOTEBOOKS, work, ignore=shutil.ignore_patterns("_build.py", "__pycache__",
-                                                                   ".ipynb_checkpoints"))
+def test_source_and_notebook_hold_the_same_cells(name):
+    """The percent-format source and the committed .ipynb are one notebook: same cells, same
+    order, same text; and the .ipynb declares the pairing, so Jupyter with jupytext keeps the
+    two in step."""
+    jupytext = pytest.importorskip("jupytext")
+    source = NOTEBOOKS / name.replace(".ipynb", ".py")
+    text = source.read_text(encoding="utf-8")
+    assert "# %% [markdown]" in text and "formats: ipynb,py:percent" in text
+    from_source = _cells(jupytext.read(source))
     committed = _read(name)
-    fresh = _read(name)
-    client = NotebookClient(fresh, km=_kernel_manager(tmp_path / "kernels"),
-                            timeout=CELL_TIMEOUT, record_timing=False,
-                            resources={"metadata": {"path": str(work)}})
-    client.execute(cleanup_kc=True)  # raises CellExecutionError on the first failing cell
+    assert committed.metadata.get("jupytext", {}).get("formats") == "ipynb,py:percent", name
+    from_notebook = _cells(committed)
+    if from_source != from_notebook:
+        diff = difflib.unified_diff(
+            [f"{kind}: {line}" for kind, text in from_notebook for line in text.splitlines()],
+            [f"{kind}: {line}" for kind, text in from_source for line in text.splitlines()],
+            name, source.name, lineterm="", n=1)
+        pytest.fail(f"{source.name} and {name} differ; edit the .py and run "
+                    "`python notebooks/_build.py " + name[:2] + "`\n" + "\n".join(list(diff)[:40]),
+                    pytrace=False)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_notebook_runs_and_its_outputs_are_current(name):
+    committed = _read(name)
+    fresh = _builder().execute(_read(name))  # raises CellExecutionError on a failing cell
 
     stale = []
     for number, (old, new) in enumerate(zip(committed.cells, fresh.cells)):
